@@ -1,0 +1,43 @@
+import type { Response } from "express";
+import { dispatch } from "../dispatch/dispatch.js";
+import type { GeminiGenerateContentResponse } from "../gemini/wire-types.js";
+import { convertGeminiResponse } from "../translate/convert-gemini-response.js";
+import type { ConvertedChatRequest } from "../translate/convert-openai-request.js";
+import { isEmptyGeminiResponse } from "../translate/is-empty-gemini-response.js";
+import { type ChatCall, newToolCallId, recordUsage, sendGenerate } from "./chat-call.js";
+
+/** Agents treat an empty answer as a failure; one more try on another key usually gets a real one. */
+const EMPTY_ANSWER_RETRIES = 1;
+
+/** A non-streaming chat completion: one JSON answer. */
+export async function completeChat(
+  call: ChatCall,
+  converted: ConvertedChatRequest,
+  response: Response,
+): Promise<void> {
+  let geminiResponse: GeminiGenerateContentResponse | undefined;
+  for (let round = 0; round <= EMPTY_ANSWER_RETRIES; round++) {
+    const { value, lease } = await dispatch(
+      call.dispatcher,
+      { model: call.model, signal: call.signal },
+      async (key) => {
+        const attempt = await sendGenerate(call, key, false);
+        return attempt.json<GeminiGenerateContentResponse>();
+      },
+    );
+    geminiResponse = value;
+    recordUsage(call, lease.id, value.usageMetadata);
+    if (!isEmptyGeminiResponse(value)) break;
+    call.gateway.logger.info({ keyId: lease.id, model: call.model, round }, "empty answer from upstream");
+  }
+  const { completion, thoughtSignatures } = convertGeminiResponse(geminiResponse ?? {}, {
+    id: call.id,
+    created: call.created,
+    model: call.model,
+    toolNames: converted.toolNames,
+    reasoningOutput: call.gateway.config.reasoningOutput,
+    newToolCallId,
+  });
+  call.gateway.signatures.remember(thoughtSignatures);
+  response.json(completion);
+}

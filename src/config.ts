@@ -1,0 +1,169 @@
+import { z } from "zod";
+
+/**
+ * The gateway's settings, read once from the environment at start-up (see ../shared/CONTRACT.md).
+ * Nothing else in the code reads `process.env`: the frozen `Config` is passed in.
+ */
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  readonly keysFile: string;
+  /** Keys from `GEMINI_API_KEYS`, merged with the file's. */
+  readonly extraKeys: readonly string[];
+  readonly geminiBaseUrl: string;
+  readonly accessToken: string | undefined;
+  readonly adminToken: string | undefined;
+  readonly maxFailures: number;
+  /** Time allowed for one attempt's upstream to start answering. */
+  readonly requestTimeoutMs: number;
+  /** At most this many keys are tried for one request (every usable key when larger). */
+  readonly maxAttempts: number;
+  readonly stateFile: string;
+  readonly logLevel: "debug" | "info" | "warn" | "error";
+  readonly redisUrl: string | undefined;
+  /** Body size limit, in the `bytes` notation express understands ("25mb"). */
+  readonly bodyLimit: string;
+  readonly shutdownTimeoutMs: number;
+  readonly reasoningOutput: "reasoning_content" | "none";
+  /** Allow downloading `http(s)` images from loopback and private addresses. */
+  readonly allowPrivateMediaUrls: boolean;
+  /** `Access-Control-Allow-Origin` for the API routes; empty turns CORS off. */
+  readonly corsOrigin: string;
+  /** Watch `KEYS_FILE` and reload on change. */
+  readonly watchKeysFile: boolean;
+}
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+const positiveInteger = (variable: string, fix: string) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d+$/, `${variable} must be a whole number: ${fix}`)
+    .transform(Number)
+    .refine((value) => value > 0, `${variable} must be greater than 0: ${fix}`);
+
+const booleanFlag = (variable: string) =>
+  z
+    .string()
+    .trim()
+    .toLowerCase()
+    .refine((value) => ["1", "0", "true", "false", "yes", "no", "on", "off"].includes(value), {
+      message: `${variable} must be true or false`,
+    })
+    .transform((value) => ["1", "true", "yes", "on"].includes(value));
+
+const optionalSecret = z
+  .string()
+  .optional()
+  .transform((value) => (value?.trim() ? value.trim() : undefined));
+
+const environmentSchema = z.object({
+  PORT: positiveInteger("PORT", "set PORT to a port number such as 7860")
+    .refine((port) => port < 65536, "PORT must be below 65536: set PORT to a port number such as 7860")
+    .default(7860),
+  HOST: z
+    .string()
+    .trim()
+    .min(1, "HOST must not be empty: set HOST to 0.0.0.0 or 127.0.0.1")
+    .default("0.0.0.0"),
+  KEYS_FILE: z.string().trim().min(1).default("./keys.txt"),
+  GEMINI_API_KEYS: z.string().default(""),
+  GEMINI_BASE_URL: z
+    .string()
+    .trim()
+    .url("GEMINI_BASE_URL must be a URL such as https://generativelanguage.googleapis.com")
+    .refine((url) => /^https?:/.test(url), "GEMINI_BASE_URL must start with http:// or https://")
+    .transform((url) => url.replace(/\/+$/, ""))
+    .default("https://generativelanguage.googleapis.com"),
+  ACCESS_TOKEN: optionalSecret,
+  ADMIN_TOKEN: optionalSecret,
+  MAX_FAILURES: positiveInteger("MAX_FAILURES", "set MAX_FAILURES to a count such as 3").default(3),
+  REQUEST_TIMEOUT_MS: positiveInteger(
+    "REQUEST_TIMEOUT_MS",
+    "set REQUEST_TIMEOUT_MS in milliseconds such as 120000",
+  ).default(120000),
+  MAX_ATTEMPTS: positiveInteger("MAX_ATTEMPTS", "set MAX_ATTEMPTS to a count such as 5").default(5),
+  STATE_FILE: z.string().trim().min(1).default("./data/state.json"),
+  LOG_LEVEL: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .pipe(z.enum(["debug", "info", "warn", "error"], "LOG_LEVEL must be one of debug, info, warn, error"))
+    .default("info"),
+  REDIS_URL: z
+    .string()
+    .optional()
+    .transform((value) => (value?.trim() ? value.trim() : undefined))
+    .refine(
+      (value) => value === undefined || /^rediss?:\/\//.test(value),
+      "REDIS_URL must start with redis:// or rediss://",
+    ),
+  BODY_LIMIT: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .regex(/^\d+(\.\d+)?\s*(b|kb|mb|gb)?$/, "BODY_LIMIT must be a size such as 25mb")
+    .default("25mb"),
+  SHUTDOWN_TIMEOUT_MS: positiveInteger(
+    "SHUTDOWN_TIMEOUT_MS",
+    "set SHUTDOWN_TIMEOUT_MS in milliseconds such as 30000",
+  ).default(30000),
+  REASONING_OUTPUT: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .pipe(z.enum(["reasoning_content", "none"], "REASONING_OUTPUT must be reasoning_content or none"))
+    .default("reasoning_content"),
+  ALLOW_PRIVATE_MEDIA_URLS: booleanFlag("ALLOW_PRIVATE_MEDIA_URLS").default(false),
+  CORS_ORIGIN: z.string().trim().default("*"),
+  WATCH_KEYS_FILE: booleanFlag("WATCH_KEYS_FILE").default(true),
+});
+
+/** Reads and validates the environment; throws one `ConfigError` naming the variable and the fix. */
+export function loadConfig(environment: NodeJS.ProcessEnv): Config {
+  const parsed = environmentSchema.safeParse(withoutEmptyValues(environment));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const variable = String(issue?.path[0] ?? "environment");
+    const message = issue?.message ?? "invalid value";
+    throw new ConfigError(message.includes(variable) ? message : `${variable}: ${message}`);
+  }
+  const env = parsed.data;
+  return Object.freeze({
+    port: env.PORT,
+    host: env.HOST,
+    keysFile: env.KEYS_FILE,
+    extraKeys: Object.freeze(
+      env.GEMINI_API_KEYS.split(",")
+        .map((key) => key.trim())
+        .filter(Boolean),
+    ),
+    geminiBaseUrl: env.GEMINI_BASE_URL,
+    accessToken: env.ACCESS_TOKEN,
+    adminToken: env.ADMIN_TOKEN,
+    maxFailures: env.MAX_FAILURES,
+    requestTimeoutMs: env.REQUEST_TIMEOUT_MS,
+    maxAttempts: env.MAX_ATTEMPTS,
+    stateFile: env.STATE_FILE,
+    logLevel: env.LOG_LEVEL,
+    redisUrl: env.REDIS_URL,
+    bodyLimit: env.BODY_LIMIT,
+    shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+    reasoningOutput: env.REASONING_OUTPUT,
+    allowPrivateMediaUrls: env.ALLOW_PRIVATE_MEDIA_URLS,
+    corsOrigin: env.CORS_ORIGIN,
+    watchKeysFile: env.WATCH_KEYS_FILE,
+  });
+}
+
+/** An empty variable (`PORT=`) means "use the default", as in most twelve-factor apps. */
+function withoutEmptyValues(environment: NodeJS.ProcessEnv): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const [name, value] of Object.entries(environment)) {
+    if (value !== undefined && value.trim() !== "") result[name] = value;
+  }
+  return result;
+}

@@ -1,0 +1,69 @@
+import type { NextFunction, Request, Response } from "express";
+import { GatewayError } from "../errors.js";
+import { secretsMatch } from "./constant-time.js";
+
+function bearerToken(request: Request): string | undefined {
+  const header = request.headers.authorization;
+  if (typeof header !== "string") return undefined;
+  const match = header.match(/^Bearer\s+(.+)$/i);
+  return match?.[1]?.trim();
+}
+
+/** The client's token on native Gemini routes: Bearer, `x-goog-api-key`, or `?key=`, as Gemini SDKs send it. */
+export function nativeClientToken(request: Request): string | undefined {
+  const header = request.headers["x-goog-api-key"];
+  if (typeof header === "string" && header) return header;
+  const query = request.query.key;
+  if (typeof query === "string" && query) return query;
+  return bearerToken(request);
+}
+
+/** Guards the API with `ACCESS_TOKEN` when it is set. */
+export function requireAccessToken(accessToken: string | undefined, options: { native: boolean }) {
+  return (request: Request, _response: Response, next: NextFunction) => {
+    if (!accessToken) return next();
+    const presented = options.native ? nativeClientToken(request) : bearerToken(request);
+    if (secretsMatch(presented, accessToken)) return next();
+    next(
+      new GatewayError({
+        status: 401,
+        type: "authentication_error",
+        code: "invalid_api_key",
+        message: presented
+          ? "Incorrect API key provided: use the gateway's ACCESS_TOKEN as the API key."
+          : "Missing API key: send the gateway's ACCESS_TOKEN as 'Authorization: Bearer <token>'.",
+      }),
+    );
+  };
+}
+
+const LOOPBACK = new Set(["127.0.0.1", "::1", "::ffff:127.0.0.1"]);
+
+/**
+ * Guards `/admin/*` (and `/status` when an admin token is set): with `ADMIN_TOKEN`, only its Bearer
+ * opens them; without it, only clients on this machine reach `/admin/*`.
+ */
+export function requireAdmin(adminToken: string | undefined, options: { loopbackWithoutToken: boolean }) {
+  return (request: Request, _response: Response, next: NextFunction) => {
+    if (adminToken) {
+      if (secretsMatch(bearerToken(request), adminToken)) return next();
+      return next(
+        new GatewayError({
+          status: 401,
+          type: "authentication_error",
+          code: "invalid_admin_token",
+          message: "This route needs 'Authorization: Bearer <ADMIN_TOKEN>'.",
+        }),
+      );
+    }
+    if (!options.loopbackWithoutToken || LOOPBACK.has(request.socket.remoteAddress ?? "")) return next();
+    next(
+      new GatewayError({
+        status: 403,
+        type: "permission_error",
+        code: "admin_loopback_only",
+        message: "Admin routes answer only clients on this machine unless ADMIN_TOKEN is set.",
+      }),
+    );
+  };
+}

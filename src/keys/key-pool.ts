@@ -1,0 +1,511 @@
+import type { Verdict } from "./classify-upstream-error.js";
+import { keyIdOf, maskKey } from "./key-identity.js";
+import type { KeyEntry } from "./load-keys.js";
+import { pacificDay } from "./pacific-time.js";
+
+export type KeyState = "active" | "cooling" | "disabled";
+export type KeySource = "file" | "admin";
+
+/** A cooldown that applies to every model. */
+export const ALL_MODELS = "*";
+
+export interface Cooldown {
+  until: number;
+  reason: string;
+  kind: "rate_limited" | "quota_exhausted";
+}
+
+export interface Disablement {
+  kind: "invalid" | "failures" | "admin";
+  reason: string;
+  since: number;
+  /** For `failures`: when the key may be tried again by one probing request. */
+  probeAt?: number;
+  failedProbes?: number;
+}
+
+export interface KeyUsage {
+  /** The Los Angeles calendar day the counters belong to. */
+  day: string;
+  requests: number;
+  promptTokens: number;
+  completionTokens: number;
+}
+
+/** Everything about a key that is worth keeping across restarts. */
+export interface KeyMemory {
+  failureCount: number;
+  disabled?: Disablement;
+  cooldowns: Record<string, Cooldown>;
+  /** Consecutive 429s without details, per model, to lengthen their rest. */
+  unspecifiedRateLimits: Record<string, number>;
+  lastUsed?: number;
+  lastError?: string;
+  usage: KeyUsage;
+}
+
+interface KeyRecord {
+  readonly id: string;
+  readonly key: string;
+  readonly proxy: string | undefined;
+  readonly source: KeySource;
+  memory: KeyMemory;
+  probeInFlight: boolean;
+}
+
+/** A key handed to one attempt of one request. */
+export interface KeyLease {
+  readonly id: string;
+  readonly key: string;
+  readonly proxy: string | undefined;
+  readonly model: string;
+  /** The key was disabled after repeated failures and this attempt checks whether it recovered. */
+  readonly probe: boolean;
+}
+
+export interface TokenCounts {
+  promptTokens: number;
+  completionTokens: number;
+}
+
+export interface KeyStatus {
+  id: string;
+  key: string;
+  source: KeySource;
+  isAvailable: boolean;
+  state: KeyState;
+  stateReason: string;
+  failureCount: number;
+  lastUsed: string | null;
+  lastError: string | null;
+  requests: number;
+  tokens: { prompt: number; completion: number };
+  cooldowns: Array<{ model: string; until: string; reason: string }>;
+  disabledReason: string | null;
+  nextProbeAt: string | null;
+}
+
+export interface Unavailability {
+  /** The earliest moment a key frees up for the model, when one will. */
+  retryAt: number | undefined;
+  /** Every key that could serve is resting until the daily reset or longer. */
+  spentForDay: boolean;
+  /** No key can ever serve without an operator: all disabled (or no keys at all). */
+  allDisabled: boolean;
+}
+
+export interface KeyPoolOptions {
+  maxFailures: number;
+  now?: () => number;
+  /** Called after every change of state worth saving. */
+  onChange?: () => void;
+}
+
+const FIRST_PROBE_DELAY_MS = 60_000;
+const MAX_PROBE_DELAY_MS = 60 * 60_000;
+const FIRST_UNSPECIFIED_REST_MS = 2_000;
+const MAX_UNSPECIFIED_REST_MS = 60_000;
+
+function freshMemory(now: number): KeyMemory {
+  return {
+    failureCount: 0,
+    cooldowns: {},
+    unspecifiedRateLimits: {},
+    usage: { day: pacificDay(now), requests: 0, promptTokens: 0, completionTokens: 0 },
+  };
+}
+
+/** Gemini model ids arrive as `gemini-2.5-pro` or `models/gemini-2.5-pro`; quotas are per model. */
+export function normalizeModel(model: string | undefined): string {
+  if (!model) return ALL_MODELS;
+  return model.startsWith("models/") ? model.slice("models/".length) : model;
+}
+
+/**
+ * The keys and what is known about each: per-model cooldowns, disablement, failure counts, usage.
+ * Selection is round-robin over the keys usable for a model now; it is synchronous, so concurrent
+ * requests in one process never pick from a stale view.
+ */
+export class KeyPool {
+  private records: KeyRecord[] = [];
+  private cursor = 0;
+  private readonly maxFailures: number;
+  private readonly now: () => number;
+  private readonly onChange: () => void;
+
+  constructor(options: KeyPoolOptions) {
+    this.maxFailures = options.maxFailures;
+    this.now = options.now ?? Date.now;
+    this.onChange = options.onChange ?? (() => {});
+  }
+
+  get size(): number {
+    return this.records.length;
+  }
+
+  /** Every key the pool holds, for redaction of upstream messages. */
+  secrets(): string[] {
+    return this.records.map((record) => record.key);
+  }
+
+  has(id: string): boolean {
+    return this.records.some((record) => record.id === id);
+  }
+
+  /**
+   * Replaces the key set, keeping the state of keys that stay. Keys that come back after removal
+   * start fresh. Answers which key ids were added and removed.
+   */
+  setKeys(entries: ReadonlyArray<KeyEntry & { source: KeySource }>): { added: string[]; removed: string[] } {
+    const previous = new Map(this.records.map((record) => [record.key, record]));
+    const now = this.now();
+    const next: KeyRecord[] = [];
+    const added: string[] = [];
+    const seen = new Set<string>();
+    for (const entry of entries) {
+      if (seen.has(entry.key)) continue;
+      seen.add(entry.key);
+      const kept = previous.get(entry.key);
+      if (kept && kept.proxy === entry.proxy && kept.source === entry.source) {
+        next.push(kept);
+        continue;
+      }
+      const id = keyIdOf(entry.key);
+      if (!kept) added.push(id);
+      next.push({
+        id,
+        key: entry.key,
+        proxy: entry.proxy,
+        source: entry.source,
+        memory: kept?.memory ?? freshMemory(now),
+        probeInFlight: false,
+      });
+    }
+    const removed = this.records.filter((record) => !seen.has(record.key)).map((record) => record.id);
+    this.records = next;
+    this.cursor = 0;
+    if (added.length > 0 || removed.length > 0) this.onChange();
+    return { added, removed };
+  }
+
+  /** Picks the next key usable for `model` now, skipping `exclude` (keys this request already tried). */
+  acquire(model: string | undefined, exclude: ReadonlySet<string> = new Set()): KeyLease | undefined {
+    const count = this.records.length;
+    const modelKey = normalizeModel(model);
+    const now = this.now();
+    for (let step = 0; step < count; step++) {
+      const index = (this.cursor + step) % count;
+      const record = this.records[index];
+      if (!record || exclude.has(record.id)) continue;
+      const usable = this.usability(record, modelKey, now);
+      if (usable === "no") continue;
+      this.cursor = (index + 1) % count;
+      if (usable === "probe") record.probeInFlight = true;
+      return {
+        id: record.id,
+        key: record.key,
+        proxy: record.proxy,
+        model: modelKey,
+        probe: usable === "probe",
+      };
+    }
+    return undefined;
+  }
+
+  private usability(record: KeyRecord, model: string, now: number): "yes" | "probe" | "no" {
+    const { disabled } = record.memory;
+    if (disabled) {
+      if (disabled.kind !== "failures" || record.probeInFlight) return "no";
+      if (disabled.probeAt === undefined || now < disabled.probeAt) return "no";
+    }
+    if (this.activeCooldown(record, model, now)) return "no";
+    return disabled ? "probe" : "yes";
+  }
+
+  private activeCooldown(record: KeyRecord, model: string, now: number): Cooldown | undefined {
+    const { cooldowns } = record.memory;
+    const forModel = cooldowns[model];
+    if (forModel && forModel.until > now) return forModel;
+    const forAll = cooldowns[ALL_MODELS];
+    if (forAll && forAll.until > now) return forAll;
+    return undefined;
+  }
+
+  /** Why nothing could be acquired for `model`, and when something will free up. */
+  unavailability(model: string | undefined): Unavailability {
+    const modelKey = normalizeModel(model);
+    const now = this.now();
+    let retryAt: number | undefined;
+    let allDisabled = true;
+    let spentForDay = true;
+    for (const record of this.records) {
+      const { disabled } = record.memory;
+      let freeAt: number | undefined;
+      if (disabled) {
+        if (disabled.kind !== "failures" || disabled.probeAt === undefined) continue;
+        freeAt = disabled.probeAt;
+      }
+      allDisabled = false;
+      const cooldown = this.activeCooldown(record, modelKey, now);
+      if (cooldown) freeAt = Math.max(freeAt ?? 0, cooldown.until);
+      if (cooldown?.kind !== "quota_exhausted") spentForDay = false;
+      if (freeAt !== undefined && (retryAt === undefined || freeAt < retryAt)) retryAt = freeAt;
+    }
+    return { retryAt, spentForDay: !allDisabled && spentForDay, allDisabled };
+  }
+
+  reportSuccess(lease: KeyLease, tokens?: TokenCounts): void {
+    const record = this.find(lease.id);
+    if (!record) return;
+    const memory = record.memory;
+    const now = this.now();
+    record.probeInFlight = false;
+    if (memory.disabled?.kind === "failures") delete memory.disabled;
+    memory.failureCount = 0;
+    delete memory.unspecifiedRateLimits[lease.model];
+    memory.lastUsed = now;
+    const usage = this.currentUsage(memory, now);
+    usage.requests += 1;
+    if (tokens) {
+      usage.promptTokens += tokens.promptTokens;
+      usage.completionTokens += tokens.completionTokens;
+    }
+    this.onChange();
+  }
+
+  /** Adds tokens learnt after the success was reported (a stream's usage arrives at its end). */
+  recordTokens(keyId: string, tokens: TokenCounts): void {
+    const record = this.find(keyId);
+    if (!record) return;
+    const usage = this.currentUsage(record.memory, this.now());
+    usage.promptTokens += tokens.promptTokens;
+    usage.completionTokens += tokens.completionTokens;
+    this.onChange();
+  }
+
+  reportFailure(lease: KeyLease, verdict: Verdict): void {
+    const record = this.find(lease.id);
+    if (!record) return;
+    const memory = record.memory;
+    const now = this.now();
+    record.probeInFlight = false;
+    memory.lastUsed = now;
+    switch (verdict.kind) {
+      case "rate_limited":
+      case "quota_exhausted":
+        memory.cooldowns[lease.model] = { until: verdict.until, reason: verdict.reason, kind: verdict.kind };
+        memory.lastError = verdict.reason;
+        break;
+      case "rate_limited_unspecified": {
+        const streak = (memory.unspecifiedRateLimits[lease.model] ?? 0) + 1;
+        memory.unspecifiedRateLimits[lease.model] = streak;
+        const rest = Math.min(FIRST_UNSPECIFIED_REST_MS * 2 ** (streak - 1), MAX_UNSPECIFIED_REST_MS);
+        memory.cooldowns[lease.model] = { until: now + rest, reason: verdict.reason, kind: "rate_limited" };
+        memory.lastError = verdict.reason;
+        break;
+      }
+      case "invalid_key":
+        memory.disabled = { kind: "invalid", reason: verdict.reason, since: now };
+        memory.lastError = verdict.reason;
+        break;
+      case "server_error":
+      case "network_error":
+      case "timeout":
+        memory.lastError = verdict.reason;
+        if (verdict.kind === "server_error" && !verdict.countsAsFailure) break;
+        this.countFailure(record, now);
+        break;
+      case "proxy_error":
+        memory.lastError = verdict.reason;
+        break;
+      case "client_error":
+        // The client's own mistake says nothing about the key.
+        break;
+      default: {
+        const unexpected: never = verdict;
+        throw new Error(`unhandled verdict ${JSON.stringify(unexpected)}`);
+      }
+    }
+    this.onChange();
+  }
+
+  /** The request ended before the attempt finished (client went away): release a probe slot. */
+  release(lease: KeyLease): void {
+    const record = this.find(lease.id);
+    if (record) record.probeInFlight = false;
+  }
+
+  private countFailure(record: KeyRecord, now: number): void {
+    const memory = record.memory;
+    if (memory.disabled?.kind === "failures") {
+      // A failed probe: wait longer before the next one.
+      const failedProbes = (memory.disabled.failedProbes ?? 0) + 1;
+      memory.disabled = {
+        ...memory.disabled,
+        failedProbes,
+        probeAt: now + Math.min(FIRST_PROBE_DELAY_MS * 2 ** failedProbes, MAX_PROBE_DELAY_MS),
+      };
+      return;
+    }
+    memory.failureCount += 1;
+    if (memory.failureCount >= this.maxFailures && !memory.disabled) {
+      memory.disabled = {
+        kind: "failures",
+        reason: `${memory.failureCount} consecutive failures (last: ${memory.lastError ?? "unknown"})`,
+        since: now,
+        probeAt: now + FIRST_PROBE_DELAY_MS,
+        failedProbes: 0,
+      };
+    }
+  }
+
+  /** Every key back to active, counters cleared. */
+  reset(): void {
+    const now = this.now();
+    for (const record of this.records) {
+      const usage = record.memory.usage;
+      record.memory = { ...freshMemory(now), usage };
+      record.probeInFlight = false;
+    }
+    this.onChange();
+  }
+
+  enable(id: string): boolean {
+    const record = this.find(id);
+    if (!record) return false;
+    delete record.memory.disabled;
+    record.memory.failureCount = 0;
+    record.memory.cooldowns = {};
+    record.memory.unspecifiedRateLimits = {};
+    record.probeInFlight = false;
+    this.onChange();
+    return true;
+  }
+
+  disable(id: string, reason = "disabled by an administrator"): boolean {
+    const record = this.find(id);
+    if (!record) return false;
+    record.memory.disabled = { kind: "admin", reason, since: this.now() };
+    this.onChange();
+    return true;
+  }
+
+  /** Keys and what is known about each, for `/status` (masked, never the key itself). */
+  status(): KeyStatus[] {
+    const now = this.now();
+    return this.records.map((record) => {
+      const memory = record.memory;
+      const cooldowns = Object.entries(memory.cooldowns)
+        .filter(([, cooldown]) => cooldown.until > now)
+        .map(([model, cooldown]) => ({
+          model,
+          until: new Date(cooldown.until).toISOString(),
+          reason: cooldown.reason,
+        }));
+      const state = this.stateOf(record, now);
+      const usage = this.currentUsage(memory, now);
+      return {
+        id: record.id,
+        key: maskKey(record.key),
+        source: record.source,
+        isAvailable: !memory.disabled && !this.activeCooldown(record, ALL_MODELS, now),
+        state,
+        stateReason: describeState(state, memory, cooldowns),
+        failureCount: memory.failureCount,
+        lastUsed: memory.lastUsed === undefined ? null : new Date(memory.lastUsed).toISOString(),
+        lastError: memory.lastError ?? null,
+        requests: usage.requests,
+        tokens: { prompt: usage.promptTokens, completion: usage.completionTokens },
+        cooldowns,
+        disabledReason: memory.disabled?.reason ?? null,
+        nextProbeAt:
+          memory.disabled?.probeAt === undefined ? null : new Date(memory.disabled.probeAt).toISOString(),
+      };
+    });
+  }
+
+  private stateOf(record: KeyRecord, now: number): KeyState {
+    if (record.memory.disabled) return "disabled";
+    const cooling = Object.values(record.memory.cooldowns).some((cooldown) => cooldown.until > now);
+    return cooling ? "cooling" : "active";
+  }
+
+  /** How many keys are in each state, for `/health` and the `gateway_keys` gauge. */
+  counts(): Record<KeyState, number> & { available: number } {
+    const now = this.now();
+    const counts = { active: 0, cooling: 0, disabled: 0, available: 0 };
+    for (const record of this.records) {
+      counts[this.stateOf(record, now)] += 1;
+      if (!record.memory.disabled && !this.activeCooldown(record, ALL_MODELS, now)) counts.available += 1;
+    }
+    return counts;
+  }
+
+  /** The memory of every key, by id, to persist. Expired cooldowns are dropped. */
+  exportMemory(): Record<string, KeyMemory> {
+    const now = this.now();
+    const result: Record<string, KeyMemory> = {};
+    for (const record of this.records) {
+      const cooldowns = Object.fromEntries(
+        Object.entries(record.memory.cooldowns).filter(([, cooldown]) => cooldown.until > now),
+      );
+      result[record.id] = { ...record.memory, cooldowns };
+    }
+    return result;
+  }
+
+  /** Restores what was remembered of keys that are still configured. */
+  importMemory(memories: Readonly<Record<string, KeyMemory>>): void {
+    for (const record of this.records) {
+      const memory = memories[record.id];
+      if (memory) record.memory = structuredClone(memory);
+    }
+  }
+
+  private currentUsage(memory: KeyMemory, now: number): KeyUsage {
+    const today = pacificDay(now);
+    if (memory.usage.day !== today)
+      memory.usage = { day: today, requests: 0, promptTokens: 0, completionTokens: 0 };
+    return memory.usage;
+  }
+
+  private find(id: string): KeyRecord | undefined {
+    return this.records.find((record) => record.id === id);
+  }
+}
+
+function describeState(
+  state: KeyState,
+  memory: KeyMemory,
+  cooldowns: ReadonlyArray<{ model: string; until: string; reason: string }>,
+): string {
+  switch (state) {
+    case "active":
+      return memory.failureCount > 0
+        ? `serving; ${memory.failureCount} recent failure(s) in a row`
+        : "serving requests";
+    case "cooling":
+      return cooldowns
+        .map((cooldown) =>
+          cooldown.model === ALL_MODELS
+            ? `resting for every model until ${cooldown.until}: ${cooldown.reason}`
+            : `resting for ${cooldown.model} until ${cooldown.until}: ${cooldown.reason}`,
+        )
+        .join("; ");
+    case "disabled": {
+      const disabled = memory.disabled;
+      if (!disabled) return "disabled";
+      if (disabled.kind === "failures") {
+        return `disabled after repeated failures (${disabled.reason}); tried again automatically${
+          disabled.probeAt ? ` at ${new Date(disabled.probeAt).toISOString()}` : ""
+        }`;
+      }
+      if (disabled.kind === "admin") return `disabled by an administrator: ${disabled.reason}`;
+      return `disabled: ${disabled.reason}; replace the key, then reload or reset`;
+    }
+    default: {
+      const unexpected: never = state;
+      return String(unexpected);
+    }
+  }
+}

@@ -1,0 +1,84 @@
+import { Router } from "express";
+import { z } from "zod";
+import { ConfigError } from "../config.js";
+import { GatewayError, invalidRequest } from "../errors.js";
+import type { Gateway } from "../gateway.js";
+import { parseKeysText } from "../keys/load-keys.js";
+
+const addKeySchema = z.object({
+  key: z.string().trim().min(1, "key must be a non-empty string"),
+  proxy: z
+    .string()
+    .regex(/^https?:\/\/\S+$/, "proxy must be an http:// or https:// URL")
+    .optional(),
+});
+
+function keyNotFound(id: string): GatewayError {
+  return new GatewayError({
+    status: 404,
+    code: "key_not_found",
+    message: `No key with id ${id}; see /status for ids.`,
+  });
+}
+
+/** `/admin/*`: reset, reload, add, remove, enable and disable keys. */
+export function adminRoutes(gateway: Gateway): Router {
+  const router = Router();
+
+  router.post("/admin/reset-keys", (_request, response) => {
+    gateway.pool.reset();
+    gateway.logger.info("admin: every key reset to active");
+    response.json({ message: "All keys reset to active", totalKeys: gateway.pool.size });
+  });
+
+  router.post("/admin/reload-keys", async (_request, response) => {
+    try {
+      const result = await gateway.keys.reload();
+      gateway.logger.info(result, "admin: keys reloaded");
+      response.json(result);
+    } catch (error) {
+      if (error instanceof ConfigError)
+        throw new GatewayError({ status: 400, code: "keys_file_error", message: error.message });
+      throw error;
+    }
+  });
+
+  router.post("/admin/keys", (request, response) => {
+    const parsed = addKeySchema.safeParse(request.body ?? {});
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw invalidRequest(issue?.message ?? "invalid body", String(issue?.path[0] ?? "key"));
+    }
+    // The same rules as a keys-file line, so a pasted line with spaces or a comment is refused clearly.
+    const [entry] = parseKeysText(parsed.data.key, "key");
+    if (!entry || parsed.data.key.split(/\s+/).length > 1)
+      throw invalidRequest("key must be a single key", "key");
+    const result = gateway.keys.addKey({
+      key: entry.key,
+      ...(parsed.data.proxy ? { proxy: parsed.data.proxy } : {}),
+    });
+    gateway.logger.info({ keyId: result.id }, "admin: key added");
+    response.status(result.added ? 201 : 200).json({ ...result, totalKeys: gateway.pool.size });
+  });
+
+  router.delete("/admin/keys/:id", (request, response) => {
+    const id = request.params.id ?? "";
+    if (!gateway.keys.removeKey(id)) throw keyNotFound(id);
+    gateway.logger.info({ keyId: id }, "admin: key removed");
+    response.json({ id, removed: true, totalKeys: gateway.pool.size });
+  });
+
+  router.post("/admin/keys/:id/enable", (request, response) => {
+    const id = request.params.id ?? "";
+    if (!gateway.pool.enable(id)) throw keyNotFound(id);
+    response.json({ id, state: "active" });
+  });
+
+  router.post("/admin/keys/:id/disable", (request, response) => {
+    const id = request.params.id ?? "";
+    if (!gateway.pool.disable(id)) throw keyNotFound(id);
+    response.json({ id, state: "disabled" });
+  });
+
+  return router;
+}

@@ -1,0 +1,119 @@
+import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { dirname } from "node:path";
+import { z } from "zod";
+import type { Logger } from "../observability/logger.js";
+
+const keyMemorySchema = z.object({
+  failureCount: z.number().int().nonnegative(),
+  disabled: z
+    .object({
+      kind: z.enum(["invalid", "failures", "admin"]),
+      reason: z.string(),
+      since: z.number(),
+      probeAt: z.number().optional(),
+      failedProbes: z.number().optional(),
+    })
+    .optional(),
+  cooldowns: z.record(
+    z.string(),
+    z.object({ until: z.number(), reason: z.string(), kind: z.enum(["rate_limited", "quota_exhausted"]) }),
+  ),
+  unspecifiedRateLimits: z.record(z.string(), z.number()).default({}),
+  lastUsed: z.number().optional(),
+  lastError: z.string().optional(),
+  usage: z.object({
+    day: z.string(),
+    requests: z.number(),
+    promptTokens: z.number(),
+    completionTokens: z.number(),
+  }),
+});
+
+export const persistedStateSchema = z.object({
+  version: z.literal(1),
+  keys: z.record(z.string(), keyMemorySchema),
+  addedKeys: z.array(z.object({ key: z.string().min(1), proxy: z.string().optional() })).default([]),
+  removedKeyIds: z.array(z.string()).default([]),
+  thoughtSignatures: z.record(z.string(), z.string()).default({}),
+});
+
+export type PersistedState = z.infer<typeof persistedStateSchema>;
+
+/**
+ * Key state in a JSON file: written atomically (temporary file, then rename) and debounced, restored at
+ * start-up. A corrupt or unreadable file is set aside with a warning; it never stops start-up.
+ */
+export class FileStateStore {
+  private timer: NodeJS.Timeout | undefined;
+  private writing: Promise<void> = Promise.resolve();
+  private collect: (() => PersistedState) | undefined;
+
+  constructor(
+    private readonly path: string,
+    private readonly logger: Logger,
+    private readonly debounceMs = 250,
+  ) {}
+
+  async load(): Promise<PersistedState | undefined> {
+    let text: string;
+    try {
+      text = await readFile(this.path, "utf8");
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== "ENOENT")
+        this.logger.warn({ path: this.path, code }, "state file unreadable; starting fresh");
+      return undefined;
+    }
+    try {
+      return persistedStateSchema.parse(JSON.parse(text));
+    } catch (error) {
+      const asidePath = `${this.path}.corrupt-${Date.now()}`;
+      await rename(this.path, asidePath).catch(() => {});
+      this.logger.warn(
+        { path: this.path, movedTo: asidePath, error: (error as Error).message.slice(0, 200) },
+        "state file is corrupt; set it aside and starting fresh",
+      );
+      return undefined;
+    }
+  }
+
+  /** Where the state to save comes from; called at save time so a save writes the latest state. */
+  attach(collect: () => PersistedState): void {
+    this.collect = collect;
+  }
+
+  scheduleSave(): void {
+    if (this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.saveNow();
+    }, this.debounceMs);
+    this.timer.unref();
+  }
+
+  /** Writes any pending change now (at shutdown). */
+  async flush(): Promise<void> {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+      await this.saveNow();
+    }
+    await this.writing;
+  }
+
+  private saveNow(): Promise<void> {
+    const collect = this.collect;
+    if (!collect) return this.writing;
+    this.writing = this.writing.then(async () => {
+      const temporaryPath = `${this.path}.${process.pid}.tmp`;
+      try {
+        await mkdir(dirname(this.path), { recursive: true });
+        await writeFile(temporaryPath, `${JSON.stringify(collect())}\n`, { mode: 0o600 });
+        await rename(temporaryPath, this.path);
+      } catch (error) {
+        this.logger.warn({ path: this.path, error: (error as Error).message }, "could not save key state");
+      }
+    });
+    return this.writing;
+  }
+}

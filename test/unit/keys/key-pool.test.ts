@@ -1,0 +1,241 @@
+import { GatewayError } from "../../../src/errors.js";
+import type { Verdict } from "../../../src/keys/classify-upstream-error.js";
+import { type KeyLease, KeyPool } from "../../../src/keys/key-pool.js";
+
+const KEYS = ["fake-key-alpha-0001", "fake-key-bravo-0002", "fake-key-charlie-0003"];
+
+function poolWith(keys: string[] = KEYS, maxFailures = 3) {
+  let now = Date.parse("2026-07-01T12:00:00Z");
+  const pool = new KeyPool({ maxFailures, now: () => now });
+  pool.setKeys(keys.map((key) => ({ key, source: "file" as const })));
+  return {
+    pool,
+    advance(ms: number) {
+      now += ms;
+    },
+    now: () => now,
+  };
+}
+
+function acquire(pool: KeyPool, model = "gemini-2.5-flash", exclude?: Set<string>): KeyLease {
+  const lease = pool.acquire(model, exclude);
+  if (!lease) throw new Error("no key");
+  return lease;
+}
+
+const serverError: Verdict = { kind: "server_error", reason: "upstream 500", countsAsFailure: true };
+
+describe("KeyPool selection", () => {
+  test("round-robin: nine requests use each of three keys three times", () => {
+    const { pool } = poolWith();
+    const used = Array.from({ length: 9 }, () => acquire(pool).key);
+    expect(used).toEqual([...KEYS, ...KEYS, ...KEYS]);
+  });
+
+  test("fair under concurrency: 30 leases taken before any finishes land 10/10/10", () => {
+    const { pool } = poolWith();
+    const counts = new Map<string, number>();
+    const leases = Array.from({ length: 30 }, () => acquire(pool));
+    for (const lease of leases) counts.set(lease.key, (counts.get(lease.key) ?? 0) + 1);
+    expect([...counts.values()]).toEqual([10, 10, 10]);
+  });
+
+  test("skips the keys a request already tried", () => {
+    const { pool } = poolWith();
+    const first = acquire(pool);
+    const second = acquire(pool, "gemini-2.5-flash", new Set([first.id]));
+    expect(second.id).not.toBe(first.id);
+    expect(pool.acquire("gemini-2.5-flash", new Set(pool.status().map((key) => key.id)))).toBeUndefined();
+  });
+
+  test("a key resting for one model still serves another", () => {
+    const { pool, now } = poolWith(["fake-key-alpha-0001"]);
+    const lease = acquire(pool, "gemini-2.5-pro");
+    pool.reportFailure(lease, {
+      kind: "quota_exhausted",
+      until: now() + 3_600_000,
+      reason: "daily quota spent",
+    });
+    expect(pool.acquire("gemini-2.5-pro")).toBeUndefined();
+    expect(pool.acquire("models/gemini-2.5-pro")).toBeUndefined();
+    expect(acquire(pool, "gemini-2.5-flash").key).toBe("fake-key-alpha-0001");
+    const [status] = pool.status();
+    expect(status).toMatchObject({ state: "cooling", isAvailable: true });
+    expect(status?.cooldowns).toEqual([
+      {
+        model: "gemini-2.5-pro",
+        until: new Date(now() + 3_600_000).toISOString(),
+        reason: "daily quota spent",
+      },
+    ]);
+  });
+
+  test("a rate-limited key returns exactly when its rest ends", () => {
+    const { pool, now, advance } = poolWith(["fake-key-alpha-0001"]);
+    pool.reportFailure(acquire(pool), {
+      kind: "rate_limited",
+      until: now() + 38_000,
+      reason: "rate limited",
+    });
+    advance(37_999);
+    expect(pool.acquire("gemini-2.5-flash")).toBeUndefined();
+    expect(pool.unavailability("gemini-2.5-flash")).toEqual({
+      retryAt: now() + 1,
+      spentForDay: false,
+      allDisabled: false,
+    });
+    advance(1);
+    expect(acquire(pool).key).toBe("fake-key-alpha-0001");
+    expect(pool.status()[0]?.state).toBe("active");
+  });
+
+  test("a 429 without details rests briefly, longer on repeats, and never counts as a failure", () => {
+    const { pool, now, advance } = poolWith(["fake-key-alpha-0001"]);
+    const rests: number[] = [];
+    for (let repeat = 0; repeat < 7; repeat++) {
+      pool.reportFailure(acquire(pool), { kind: "rate_limited_unspecified", reason: "429" });
+      const until = Date.parse(pool.status()[0]?.cooldowns[0]?.until ?? "");
+      rests.push(until - now());
+      advance(until - now());
+    }
+    expect(rests).toEqual([2000, 4000, 8000, 16000, 32000, 60000, 60000]);
+    expect(pool.status()[0]).toMatchObject({ failureCount: 0, state: "active" });
+  });
+});
+
+describe("KeyPool failures", () => {
+  test("three consecutive failures disable a key; a success in between clears the count", () => {
+    const { pool } = poolWith(["fake-key-alpha-0001"]);
+    pool.reportFailure(acquire(pool), serverError);
+    pool.reportFailure(acquire(pool), serverError);
+    pool.reportSuccess(acquire(pool));
+    expect(pool.status()[0]?.failureCount).toBe(0);
+    pool.reportFailure(acquire(pool), serverError);
+    pool.reportFailure(acquire(pool), { kind: "timeout", reason: "no answer" });
+    expect(pool.status()[0]).toMatchObject({ state: "active", failureCount: 2 });
+    pool.reportFailure(acquire(pool), { kind: "network_error", reason: "ECONNRESET" });
+    expect(pool.status()[0]).toMatchObject({ state: "disabled", isAvailable: false, failureCount: 3 });
+    expect(pool.acquire("gemini-2.5-flash")).toBeUndefined();
+    expect(pool.unavailability("gemini-2.5-flash").allDisabled).toBe(false);
+  });
+
+  test("an overloaded model (503) is not the key's fault", () => {
+    const { pool } = poolWith(["fake-key-alpha-0001"]);
+    for (let attempt = 0; attempt < 5; attempt++) {
+      pool.reportFailure(acquire(pool), { kind: "server_error", reason: "503", countsAsFailure: false });
+    }
+    expect(pool.status()[0]).toMatchObject({ state: "active", failureCount: 0 });
+  });
+
+  test("a key disabled by failures is probed again after a pause that grows", () => {
+    const { pool, advance } = poolWith(["fake-key-alpha-0001"]);
+    for (let attempt = 0; attempt < 3; attempt++) pool.reportFailure(acquire(pool), serverError);
+    expect(pool.acquire("gemini-2.5-flash")).toBeUndefined();
+    advance(60_000);
+    const probe = acquire(pool);
+    expect(probe.probe).toBe(true);
+    // Only one probe at a time.
+    expect(pool.acquire("gemini-2.5-flash")).toBeUndefined();
+    pool.reportFailure(probe, serverError);
+    advance(60_000);
+    expect(pool.acquire("gemini-2.5-flash")).toBeUndefined();
+    advance(60_000);
+    const secondProbe = acquire(pool);
+    pool.reportSuccess(secondProbe);
+    expect(pool.status()[0]).toMatchObject({ state: "active", failureCount: 0, isAvailable: true });
+  });
+
+  test("an invalid key is disabled at once and never probed", () => {
+    const { pool, advance } = poolWith(["fake-key-alpha-0001"]);
+    pool.reportFailure(acquire(pool), { kind: "invalid_key", reason: "key not valid" });
+    expect(pool.status()[0]).toMatchObject({ state: "disabled", lastError: "key not valid" });
+    advance(24 * 3_600_000);
+    expect(pool.acquire("gemini-2.5-flash")).toBeUndefined();
+    expect(pool.unavailability("gemini-2.5-flash").allDisabled).toBe(true);
+  });
+
+  test("the client's own mistakes are never charged", () => {
+    const { pool } = poolWith(["fake-key-alpha-0001"]);
+    for (let attempt = 0; attempt < 5; attempt++) {
+      pool.reportFailure(acquire(pool), {
+        kind: "client_error",
+        error: new GatewayError({ status: 400, message: "bad" }),
+      });
+    }
+    expect(pool.status()[0]).toMatchObject({ state: "active", failureCount: 0, lastError: null });
+  });
+
+  test("reset brings every key back", () => {
+    const { pool, now } = poolWith();
+    pool.reportFailure(acquire(pool), { kind: "invalid_key", reason: "key not valid" });
+    pool.reportFailure(acquire(pool), {
+      kind: "rate_limited",
+      until: now() + 60_000,
+      reason: "rate limited",
+    });
+    pool.reset();
+    expect(pool.status().map((key) => key.state)).toEqual(["active", "active", "active"]);
+  });
+});
+
+describe("KeyPool when nothing is usable", () => {
+  test("reports the earliest moment a key frees up", () => {
+    const { pool, now } = poolWith(["fake-key-alpha-0001", "fake-key-bravo-0002"]);
+    pool.reportFailure(acquire(pool), { kind: "rate_limited", until: now() + 30_000, reason: "minute" });
+    pool.reportFailure(acquire(pool), { kind: "rate_limited", until: now() + 10_000, reason: "minute" });
+    expect(pool.unavailability("gemini-2.5-flash")).toEqual({
+      retryAt: now() + 10_000,
+      spentForDay: false,
+      allDisabled: false,
+    });
+  });
+
+  test("says when every key is spent for the day", () => {
+    const { pool, now } = poolWith(["fake-key-alpha-0001", "fake-key-bravo-0002"]);
+    for (let index = 0; index < 2; index++) {
+      pool.reportFailure(acquire(pool), {
+        kind: "quota_exhausted",
+        until: now() + 5 * 3_600_000,
+        reason: "day",
+      });
+    }
+    expect(pool.unavailability("gemini-2.5-flash")).toMatchObject({ spentForDay: true, allDisabled: false });
+    expect(pool.unavailability("gemini-2.5-pro")).toMatchObject({ retryAt: undefined, spentForDay: false });
+  });
+});
+
+describe("KeyPool key set", () => {
+  test("reloading keeps the state of kept keys and reports additions and removals", () => {
+    const { pool } = poolWith(["fake-key-alpha-0001", "fake-key-bravo-0002"]);
+    pool.reportFailure(acquire(pool), { kind: "invalid_key", reason: "key not valid" });
+    const result = pool.setKeys([
+      { key: "fake-key-alpha-0001", source: "file" },
+      { key: "fake-key-charlie-0003", source: "file" },
+    ]);
+    expect(result.added).toHaveLength(1);
+    expect(result.removed).toHaveLength(1);
+    expect(pool.status().map((key) => key.state)).toEqual(["disabled", "active"]);
+  });
+
+  test("status never shows a whole key", () => {
+    const { pool } = poolWith(["AIzaSyFAKEFAKEFAKEFAKEFAKEFAKEFAKEXk3f"]);
+    const text = JSON.stringify(pool.status());
+    expect(text).not.toContain("AIzaSyFAKEFAKEFAKEFAKEFAKEFAKEFAKEXk3f");
+    expect(pool.status()[0]?.key).toBe("AIzaSy…Xk3f");
+    expect(pool.status()[0]?.id).toMatch(/^key-[0-9a-f]{10}$/);
+  });
+
+  test("memory survives an export and import", () => {
+    const first = poolWith();
+    first.pool.reportFailure(acquire(first.pool), { kind: "invalid_key", reason: "key not valid" });
+    first.pool.reportFailure(acquire(first.pool, "gemini-2.5-pro"), {
+      kind: "quota_exhausted",
+      until: first.now() + 3_600_000,
+      reason: "day",
+    });
+    const saved = JSON.parse(JSON.stringify(first.pool.exportMemory()));
+    const second = poolWith();
+    second.pool.importMemory(saved);
+    expect(second.pool.status().map((key) => key.state)).toEqual(["disabled", "cooling", "active"]);
+  });
+});

@@ -1,0 +1,32 @@
+import { nextPacificMidnight, pacificDay } from "../../../src/keys/pacific-time.js";
+
+describe("nextPacificMidnight", () => {
+  test.each([
+    // Winter (PST, UTC-8): 2026-01-15 10:00 PST → 2026-01-16 00:00 PST = 08:00 UTC.
+    ["2026-01-15T18:00:00Z", "2026-01-16T08:00:00.000Z"],
+    // Summer (PDT, UTC-7).
+    ["2026-07-04T12:00:00Z", "2026-07-05T07:00:00.000Z"],
+    // Just before midnight Pacific in summer: 23:59 PDT on the 4th is 06:59 UTC on the 5th.
+    ["2026-07-05T06:59:00Z", "2026-07-05T07:00:00.000Z"],
+    // Exactly at midnight the next reset is a day later.
+    ["2026-07-05T07:00:00Z", "2026-07-06T07:00:00.000Z"],
+    // The day daylight saving starts (2026-03-08, 02:00 PST → 03:00 PDT): that evening's midnight is PDT.
+    ["2026-03-08T12:00:00Z", "2026-03-09T07:00:00.000Z"],
+    // The night before it starts, midnight is still PST.
+    ["2026-03-07T12:00:00Z", "2026-03-08T08:00:00.000Z"],
+    // The day it ends (2026-11-01, 02:00 PDT → 01:00 PST): the next midnight is PST.
+    ["2026-11-01T12:00:00Z", "2026-11-02T08:00:00.000Z"],
+    ["2026-10-31T12:00:00Z", "2026-11-01T07:00:00.000Z"],
+    // New year.
+    ["2026-12-31T20:00:00Z", "2027-01-01T08:00:00.000Z"],
+  ])("from %s the daily quota resets at %s", (now, expected) => {
+    expect(new Date(nextPacificMidnight(Date.parse(now))).toISOString()).toBe(expected);
+  });
+});
+
+describe("pacificDay", () => {
+  test("uses the Los Angeles calendar day, not UTC's", () => {
+    expect(pacificDay(Date.parse("2026-07-05T06:59:00Z"))).toBe("2026-07-04");
+    expect(pacificDay(Date.parse("2026-07-05T07:00:00Z"))).toBe("2026-07-05");
+  });
+});
