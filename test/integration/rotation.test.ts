@@ -23,7 +23,7 @@ async function status(harness: Harness) {
 describe("rotation over a pool of keys", () => {
   let harness: Harness;
   beforeEach(async () => {
-    harness = await startHarness();
+    harness = await startHarness({ validKeys: [...TEST_KEYS, "fake-key-delta-0004"] });
   });
   afterEach(async () => {
     await harness.stop();

@@ -1,0 +1,203 @@
+import { invalidRequest } from "../errors.js";
+import type { GeminiContent, GeminiInlineData, GeminiPart, GeminiRole } from "../gemini/wire-types.js";
+import type { AssistantToolCall, ChatMessage } from "../openai/chat-request-schema.js";
+import { assertNever } from "./assert-never.js";
+import { isPlainObject, toFunctionResponseBody } from "./convert-tool-result.js";
+import { convertUserContent } from "./convert-user-content.js";
+import type { ToolNameMap } from "./tool-name-map.js";
+
+export interface MessagesContext {
+  toolNames: ToolNameMap;
+  /** Signatures the gateway stored from its own earlier responses, by tool-call id. */
+  thoughtSignatures: ReadonlyMap<string, string>;
+  remoteMedia: ReadonlyMap<string, GeminiInlineData>;
+}
+
+export interface ConvertedMessages {
+  systemInstruction?: GeminiContent;
+  contents: GeminiContent[];
+}
+
+/**
+ * The response sent for a call whose result the client never sent (an interrupted or rejected tool):
+ * Gemini refuses a model turn with more functionCall parts than the next turn has functionResponses.
+ */
+const missingResultResponse = { error: "No result was provided for this tool call." };
+
+interface PendingToolCall {
+  id: string;
+  geminiName: string;
+}
+
+/** The calls of one assistant turn, waiting for their `tool` messages. */
+interface PendingToolResults {
+  calls: PendingToolCall[];
+  responses: Map<string, GeminiPart>;
+}
+
+/**
+ * OpenAI messages → Gemini `systemInstruction` and `contents`:
+ * - system and developer messages (anywhere) join `systemInstruction`;
+ * - the `tool` messages answering one assistant turn become ONE user content with a functionResponse
+ *   per call, in the order of the calls (not of the messages);
+ * - consecutive contents of the same role are merged, as Gemini expects turns to alternate; this also
+ *   puts a user message that follows tool results (Cline's screenshot) after the functionResponses;
+ * - empty text is never sent, and a message left with no parts is dropped.
+ */
+export function convertMessages(
+  messages: readonly ChatMessage[],
+  context: MessagesContext,
+): ConvertedMessages {
+  const systemParts: GeminiPart[] = [];
+  const contents: GeminiContent[] = [];
+  let pending: PendingToolResults | undefined;
+
+  const pushContent = (role: GeminiRole, parts: GeminiPart[]) => {
+    if (parts.length === 0) return;
+    const last = contents.at(-1);
+    if (last !== undefined && last.role === role) last.parts.push(...parts);
+    else contents.push({ role, parts });
+  };
+
+  const flushToolResults = (followedByMessage: boolean) => {
+    if (pending === undefined) return;
+    const group = pending;
+    pending = undefined;
+    if (group.responses.size === 0 && !followedByMessage) return;
+    const parts = group.calls.map(
+      (call) =>
+        group.responses.get(call.id) ?? {
+          functionResponse: { name: call.geminiName, response: missingResultResponse },
+        },
+    );
+    pushContent("user", parts);
+  };
+
+  messages.forEach((message, position) => {
+    const path = `messages[${position}]`;
+    switch (message.role) {
+      case "system":
+      case "developer":
+        for (const text of textsOf(message.content)) systemParts.push({ text });
+        return;
+      case "user":
+        flushToolResults(true);
+        pushContent("user", convertUserContent(message.content, context, `${path}.content`));
+        return;
+      case "assistant": {
+        flushToolResults(true);
+        const parts: GeminiPart[] = textsOf(message.content).map((text) => ({ text }));
+        const calls: PendingToolCall[] = [];
+        for (const toolCall of message.tool_calls ?? []) {
+          const geminiName = context.toolNames.toGemini(toolCall.function.name);
+          parts.push(functionCallPart(toolCall, geminiName, context.thoughtSignatures));
+          calls.push({ id: toolCall.id, geminiName });
+        }
+        if (message.function_call) {
+          const name = context.toolNames.toGemini(message.function_call.name);
+          parts.push({ functionCall: { name, args: parseArguments(message.function_call.arguments) } });
+        }
+        pushContent("model", parts);
+        if (calls.length > 0) pending = { calls, responses: new Map() };
+        return;
+      }
+      case "tool": {
+        const call = pending?.calls.find((candidate) => candidate.id === message.tool_call_id);
+        if (pending !== undefined && call !== undefined && !pending.responses.has(call.id)) {
+          pending.responses.set(call.id, {
+            functionResponse: { name: call.geminiName, response: toFunctionResponseBody(message.content) },
+          });
+          return;
+        }
+        // A result whose call is not in the turn just before (history trimmed by the client): Gemini
+        // cannot take a functionResponse without its call, but the model can still read the result.
+        flushToolResults(true);
+        pushContent("user", [{ text: orphanToolResultText(message.tool_call_id, message.content) }]);
+        return;
+      }
+      case "function": {
+        const geminiName = context.toolNames.toGemini(message.name);
+        const part = {
+          functionResponse: { name: geminiName, response: toFunctionResponseBody(message.content) },
+        };
+        const call = pending?.calls.find(
+          (candidate) => candidate.geminiName === geminiName && !pending?.responses.has(candidate.id),
+        );
+        if (pending !== undefined && call !== undefined) {
+          pending.responses.set(call.id, part);
+          return;
+        }
+        flushToolResults(true);
+        pushContent("user", [part]);
+        return;
+      }
+      default:
+        assertNever(message, "message role");
+    }
+  });
+  flushToolResults(false);
+
+  if (contents.length === 0) {
+    throw invalidRequest(
+      "'messages' must contain at least one user or assistant message with content.",
+      "messages",
+    );
+  }
+  const converted: ConvertedMessages = { contents };
+  if (systemParts.length > 0) converted.systemInstruction = { parts: systemParts };
+  return converted;
+}
+
+/**
+ * The signature sent with a replayed call: the one the client echoed in `extra_content` wins, then the
+ * one the gateway stored by call id. Missing ones on Gemini 3 are filled in later, per step.
+ */
+function functionCallPart(
+  toolCall: AssistantToolCall,
+  geminiName: string,
+  storedSignatures: ReadonlyMap<string, string>,
+): GeminiPart {
+  const part: GeminiPart = {
+    functionCall: { name: geminiName, args: parseArguments(toolCall.function.arguments) },
+  };
+  const signature = toolCall.extra_content?.google?.thought_signature || storedSignatures.get(toolCall.id);
+  if (signature) part.thoughtSignature = signature;
+  return part;
+}
+
+/**
+ * `arguments` is a JSON string of an object. Gemini needs an object, so an empty, broken or non-object
+ * string (a call cut off by the token limit) is replayed as `{}` rather than failing the whole request.
+ */
+function parseArguments(raw: string | Record<string, unknown> | null | undefined): Record<string, unknown> {
+  if (raw === null || raw === undefined) return {};
+  if (typeof raw !== "string") return raw;
+  if (raw.trim() === "") return {};
+  try {
+    const parsed: unknown = JSON.parse(raw);
+    return isPlainObject(parsed) ? parsed : {};
+  } catch {
+    return {};
+  }
+}
+
+function textsOf(
+  content: string | Array<{ type: string; text?: string; refusal?: string }> | null | undefined,
+) {
+  if (content === null || content === undefined) return [];
+  if (typeof content === "string") return content === "" ? [] : [content];
+  const texts: string[] = [];
+  for (const part of content) {
+    const text = part.text ?? part.refusal;
+    if (text !== undefined && text !== "") texts.push(text);
+  }
+  return texts;
+}
+
+function orphanToolResultText(
+  toolCallId: string,
+  content: string | Array<{ text: string }> | null | undefined,
+) {
+  const text = typeof content === "string" ? content : (content ?? []).map((part) => part.text).join("");
+  return `Result of tool call ${toolCallId}:\n${text === "" ? "(empty)" : text}`;
+}
