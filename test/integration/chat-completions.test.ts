@@ -167,7 +167,10 @@ describe("POST /v1/chat/completions", () => {
       afterChunks: 2,
       from: { kind: "text", text: ["one ", "two ", "three"] },
     });
-    const result = await postStream(`${harness.url}/v1/chat/completions`, { ...STREAM, model: "gemini-2.0-flash" });
+    const result = await postStream(`${harness.url}/v1/chat/completions`, {
+      ...STREAM,
+      model: "gemini-2.0-flash",
+    });
     expect(result.status).toBe(200);
     const chunks = result.data as Array<Record<string, any>>;
     expect(textOf(chunks.filter((chunk) => chunk.choices))).toBe("one two ");
@@ -186,7 +189,10 @@ describe("POST /v1/chat/completions", () => {
       afterChunks: 2,
       from: { kind: "text", text: ["one ", "two ", "three"] },
     });
-    const result = await postStream(`${harness.url}/v1/chat/completions`, { ...STREAM, model: "gemini-2.0-flash" });
+    const result = await postStream(`${harness.url}/v1/chat/completions`, {
+      ...STREAM,
+      model: "gemini-2.0-flash",
+    });
     const chunks = result.data as Array<Record<string, any>>;
     expect(textOf(chunks.filter((chunk) => chunk.choices))).toBe("one two ");
     expect(chunks.at(-1)?.error?.message).toMatch(/^Upstream stream interrupted/);
