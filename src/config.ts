@@ -18,6 +18,8 @@ export interface Config {
   readonly requestTimeoutMs: number;
   /** At most this many keys are tried for one request (every usable key when larger). */
   readonly maxAttempts: number;
+  /** No new attempt starts once a request is this old. */
+  readonly requestDeadlineMs: number;
   readonly stateFile: string;
   readonly logLevel: "debug" | "info" | "warn" | "error";
   readonly redisUrl: string | undefined;
@@ -31,6 +33,8 @@ export interface Config {
   readonly corsOrigin: string;
   /** Watch `KEYS_FILE` and reload on change. */
   readonly watchKeysFile: boolean;
+  /** A stream silent this long gets an SSE comment (`: ping`), so clients' body timeouts do not cut it. */
+  readonly sseKeepaliveMs: number;
 }
 
 export class ConfigError extends Error {
@@ -86,6 +90,10 @@ const environmentSchema = z.object({
     "set REQUEST_TIMEOUT_MS in milliseconds such as 120000",
   ).default(120000),
   MAX_ATTEMPTS: positiveInteger("MAX_ATTEMPTS", "set MAX_ATTEMPTS to a count such as 5").default(5),
+  REQUEST_DEADLINE_MS: positiveInteger(
+    "REQUEST_DEADLINE_MS",
+    "set REQUEST_DEADLINE_MS in milliseconds such as 300000",
+  ).default(300000),
   STATE_FILE: z.string().trim().min(1).default("./data/state.json"),
   LOG_LEVEL: z
     .string()
@@ -120,6 +128,10 @@ const environmentSchema = z.object({
   ALLOW_PRIVATE_MEDIA_URLS: booleanFlag("ALLOW_PRIVATE_MEDIA_URLS").default(false),
   CORS_ORIGIN: z.string().trim().default("*"),
   WATCH_KEYS_FILE: booleanFlag("WATCH_KEYS_FILE").default(true),
+  SSE_KEEPALIVE_MS: positiveInteger(
+    "SSE_KEEPALIVE_MS",
+    "set SSE_KEEPALIVE_MS in milliseconds such as 15000",
+  ).default(15000),
 });
 
 /** Reads and validates the environment; throws one `ConfigError` naming the variable and the fix. */
@@ -147,6 +159,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv): Config {
     maxFailures: env.MAX_FAILURES,
     requestTimeoutMs: env.REQUEST_TIMEOUT_MS,
     maxAttempts: env.MAX_ATTEMPTS,
+    requestDeadlineMs: env.REQUEST_DEADLINE_MS,
     stateFile: env.STATE_FILE,
     logLevel: env.LOG_LEVEL,
     redisUrl: env.REDIS_URL,
@@ -156,6 +169,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv): Config {
     allowPrivateMediaUrls: env.ALLOW_PRIVATE_MEDIA_URLS,
     corsOrigin: env.CORS_ORIGIN,
     watchKeysFile: env.WATCH_KEYS_FILE,
+    sseKeepaliveMs: env.SSE_KEEPALIVE_MS,
   });
 }
 

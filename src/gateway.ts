@@ -1,4 +1,6 @@
+import { type Stats, unwatchFile, watchFile } from "node:fs";
 import { type Config, ConfigError } from "./config.js";
+import type { DispatchDependencies } from "./dispatch/dispatch.js";
 import { KeyManager } from "./keys/key-manager.js";
 import { KeyPool } from "./keys/key-pool.js";
 import { createLogger, type Logger } from "./observability/logger.js";
@@ -18,6 +20,10 @@ export interface Gateway {
   readonly client: GeminiClient;
   readonly signatures: ThoughtSignatureCache;
   readonly store: FileStateStore;
+  /** The clock every key decision uses (injectable for tests). */
+  readonly now: () => number;
+  /** What `dispatch` needs; every route passes this. */
+  readonly dispatcher: DispatchDependencies;
   /** Removes every known key (and anything key-shaped) from text that may leave the process. */
   redact(text: string): string;
   close(): Promise<void>;
@@ -28,7 +34,12 @@ export interface GatewayOverrides {
   now?: () => number;
   /** prom-client's default process metrics; off in tests that build many gateways. */
   defaultMetrics?: boolean;
+  /** How often the keys file is checked for changes when `WATCH_KEYS_FILE` is on. */
+  keysFilePollMs?: number;
 }
+
+/** Polling (not inotify) also sees edits through Docker bind mounts and editors that replace the file. */
+const DEFAULT_KEYS_FILE_POLL_MS = 2_000;
 
 /**
  * Builds the gateway's services, restores saved key state and loads the keys. Throws `ConfigError`
@@ -36,12 +47,13 @@ export interface GatewayOverrides {
  */
 export async function createGateway(config: Config, overrides: GatewayOverrides = {}): Promise<Gateway> {
   const logger = overrides.logger ?? createLogger({ level: config.logLevel });
+  const now = overrides.now ?? Date.now;
   const store = new FileStateStore(config.stateFile, logger);
   const scheduleSave = () => store.scheduleSave();
   const pool = new KeyPool({
     maxFailures: config.maxFailures,
     onChange: scheduleSave,
-    ...(overrides.now ? { now: overrides.now } : {}),
+    now,
   });
   const keys = new KeyManager(pool, { keysFile: config.keysFile, extraKeys: config.extraKeys }, scheduleSave);
   const signatures = new ThoughtSignatureCache({ onChange: scheduleSave });
@@ -72,6 +84,20 @@ export async function createGateway(config: Config, overrides: GatewayOverrides 
     }),
   );
 
+  const stopWatching = config.watchKeysFile
+    ? watchKeysFile(config.keysFile, overrides.keysFilePollMs ?? DEFAULT_KEYS_FILE_POLL_MS, async () => {
+        try {
+          const result = await keys.reload();
+          logger.info(result, "keys file changed: keys reloaded");
+        } catch (error) {
+          logger.warn(
+            { error: (error as Error).message },
+            "keys file changed but could not be loaded; keeping the current keys",
+          );
+        }
+      })
+    : () => {};
+
   return {
     config,
     logger,
@@ -81,10 +107,31 @@ export async function createGateway(config: Config, overrides: GatewayOverrides 
     client,
     signatures,
     store,
+    now,
+    dispatcher: {
+      pool,
+      metrics,
+      logger,
+      now,
+      maxAttempts: config.maxAttempts,
+      deadlineMs: config.requestDeadlineMs,
+    },
     redact: (text) => redactSecrets(text, pool.secrets()),
     async close() {
+      stopWatching();
       await store.flush();
       await client.close();
     },
   };
+}
+
+/** Calls `onChange` after the file's modification time or size changes; returns a function that stops watching. */
+function watchKeysFile(path: string, intervalMs: number, onChange: () => Promise<void>): () => void {
+  let reloading = Promise.resolve();
+  const listener = (current: Stats, previous: Stats) => {
+    if (current.mtimeMs === previous.mtimeMs && current.size === previous.size) return;
+    reloading = reloading.then(onChange);
+  };
+  watchFile(path, { interval: intervalMs, persistent: false }, listener);
+  return () => unwatchFile(path, listener);
 }

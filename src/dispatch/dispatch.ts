@@ -11,6 +11,8 @@ export interface DispatchDependencies {
   metrics: Metrics;
   logger: Logger;
   maxAttempts: number;
+  /** No new attempt starts once the request is this old. */
+  deadlineMs?: number;
   now?: () => number;
 }
 
@@ -41,18 +43,29 @@ export async function dispatch<T>(
   const { pool, metrics, logger } = dependencies;
   const now = dependencies.now ?? Date.now;
   const tried = new Set<string>();
+  const startedAt = performance.now();
   let lastFailure: { verdict: Verdict; error: UpstreamError } | undefined;
 
   for (let attempts = 1; attempts <= dependencies.maxAttempts; attempts++) {
     if (request.signal.aborted) throw new ClientGoneError("client disconnected");
+    if (
+      attempts > 1 &&
+      dependencies.deadlineMs !== undefined &&
+      performance.now() - startedAt >= dependencies.deadlineMs
+    ) {
+      break;
+    }
     const lease = pool.acquire(request.model, tried);
     if (!lease) break;
     tried.add(lease.id);
-    const startedAt = performance.now();
+    const attemptStartedAt = performance.now();
     try {
       const value = await attempt(lease);
       metrics.upstreamRequests.inc({ model: lease.model, outcome: "ok" });
-      metrics.upstreamFirstByte.observe({ model: lease.model }, (performance.now() - startedAt) / 1000);
+      metrics.upstreamFirstByte.observe(
+        { model: lease.model },
+        (performance.now() - attemptStartedAt) / 1000,
+      );
       pool.reportSuccess(lease);
       return { value, lease, attempts };
     } catch (error) {

@@ -128,7 +128,8 @@ export function normalizeModel(model: string | undefined): string {
  */
 export class KeyPool {
   private records: KeyRecord[] = [];
-  private cursor = 0;
+  /** One round-robin position per model: quotas are per model, so each model's load spreads over every key. */
+  private readonly cursors = new Map<string, number>();
   private readonly maxFailures: number;
   private readonly now: () => number;
   private readonly onChange: () => void;
@@ -183,7 +184,7 @@ export class KeyPool {
     }
     const removed = this.records.filter((record) => !seen.has(record.key)).map((record) => record.id);
     this.records = next;
-    this.cursor = 0;
+    this.cursors.clear();
     if (added.length > 0 || removed.length > 0) this.onChange();
     return { added, removed };
   }
@@ -193,13 +194,14 @@ export class KeyPool {
     const count = this.records.length;
     const modelKey = normalizeModel(model);
     const now = this.now();
+    const cursor = this.cursors.get(modelKey) ?? 0;
     for (let step = 0; step < count; step++) {
-      const index = (this.cursor + step) % count;
+      const index = (cursor + step) % count;
       const record = this.records[index];
       if (!record || exclude.has(record.id)) continue;
       const usable = this.usability(record, modelKey, now);
       if (usable === "no") continue;
-      this.cursor = (index + 1) % count;
+      this.cursors.set(modelKey, (index + 1) % count);
       if (usable === "probe") record.probeInFlight = true;
       return {
         id: record.id,

@@ -11,7 +11,6 @@ import { requestSignal } from "./request-signal.js";
 /** `POST /v1/chat/completions`, streaming and not. */
 export function chatRoutes(gateway: Gateway): Router {
   const router = Router();
-  const dispatcher = { ...gateway, maxAttempts: gateway.config.maxAttempts };
 
   router.post("/v1/chat/completions", async (request, response) => {
     const chatRequest = parseChatCompletionRequest(request.body);
@@ -42,7 +41,7 @@ export function chatRoutes(gateway: Gateway): Router {
 
     const call: ChatCall = {
       gateway,
-      dispatcher,
+      dispatcher: gateway.dispatcher,
       model: converted.model,
       body: JSON.stringify(converted.body),
       signal,

@@ -29,7 +29,6 @@ function toOpenAIModel(model: GeminiModel): OpenAIModel {
 /** `GET /v1/models` (every upstream page) and `GET /v1/models/{id}`. */
 export function modelsRoutes(gateway: Gateway): Router {
   const router = Router();
-  const dependencies = { ...gateway, maxAttempts: gateway.config.maxAttempts };
 
   async function getJson<T>(
     lease: KeyLease,
@@ -52,26 +51,30 @@ export function modelsRoutes(gateway: Gateway): Router {
 
   router.get("/v1/models", async (request, response) => {
     const signal = requestSignal(request, response);
-    const { value: models } = await dispatch(dependencies, { model: undefined, signal }, async (lease) => {
-      const collected: GeminiModel[] = [];
-      let pageToken: string | undefined;
-      for (let page = 0; page < MAX_PAGES; page++) {
-        const query = new URLSearchParams();
-        if (pageToken) query.set("pageToken", pageToken);
-        const body = await getJson<GeminiListModelsResponse>(lease, "/v1beta/models", query, signal);
-        collected.push(...(body.models ?? []).filter((model) => typeof model?.name === "string"));
-        pageToken = body.nextPageToken;
-        if (!pageToken) break;
-      }
-      return collected;
-    });
+    const { value: models } = await dispatch(
+      gateway.dispatcher,
+      { model: undefined, signal },
+      async (lease) => {
+        const collected: GeminiModel[] = [];
+        let pageToken: string | undefined;
+        for (let page = 0; page < MAX_PAGES; page++) {
+          const query = new URLSearchParams();
+          if (pageToken) query.set("pageToken", pageToken);
+          const body = await getJson<GeminiListModelsResponse>(lease, "/v1beta/models", query, signal);
+          collected.push(...(body.models ?? []).filter((model) => typeof model?.name === "string"));
+          pageToken = body.nextPageToken;
+          if (!pageToken) break;
+        }
+        return collected;
+      },
+    );
     response.json({ object: "list", data: models.map(toOpenAIModel) });
   });
 
   router.get("/v1/models/:id", async (request, response) => {
     const signal = requestSignal(request, response);
     const id = String(request.params.id).replace(/^models\//, "");
-    const { value: model } = await dispatch(dependencies, { model: undefined, signal }, (lease) =>
+    const { value: model } = await dispatch(gateway.dispatcher, { model: undefined, signal }, (lease) =>
       getJson<GeminiModel>(lease, `/v1beta/models/${encodeURIComponent(id)}`, new URLSearchParams(), signal),
     );
     response.json(toOpenAIModel(model));

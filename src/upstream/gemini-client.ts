@@ -161,7 +161,7 @@ export class GeminiClient {
     ) {
       return new UpstreamError("timeout", description, { cause: error });
     }
-    if (call.lease.proxy && (code.startsWith("UND_ERR_PRX") || /proxy/i.test(failure.message ?? ""))) {
+    if (call.lease.proxy && isProxyFailure(call.lease.proxy, code, failure)) {
       return new UpstreamError("proxy", `proxy failed: ${description}`, { cause: error });
     }
     return new UpstreamError("network", description, { cause: error });
@@ -194,4 +194,16 @@ export async function readLimited(body: AsyncIterable<Buffer>, limit: number): P
     size += chunk.length;
   }
   return Buffer.concat(chunks).toString("utf8");
+}
+
+/** Whether a connection failure happened on the way to the key's proxy rather than to Google. */
+function isProxyFailure(
+  proxy: string,
+  code: string,
+  failure: { message?: string; port?: unknown; address?: unknown },
+): boolean {
+  if (code.startsWith("UND_ERR_PRX") || /proxy/i.test(failure.message ?? "")) return true;
+  const proxyUrl = new URL(proxy);
+  const proxyPort = Number(proxyUrl.port || (proxyUrl.protocol === "https:" ? 443 : 80));
+  return failure.port === proxyPort || (failure.message ?? "").includes(`${proxyUrl.hostname}:${proxyPort}`);
 }
