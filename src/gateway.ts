@@ -6,6 +6,8 @@ import { KeyPool } from "./keys/key-pool.js";
 import { createLogger, type Logger } from "./observability/logger.js";
 import { Metrics } from "./observability/metrics.js";
 import { FileStateStore, type PersistedState } from "./state/file-state-store.js";
+import { RedisStateSync } from "./state/redis-state-sync.js";
+import type { StateStore } from "./state/state-store.js";
 import { ThoughtSignatureCache } from "./state/thought-signature-cache.js";
 import { GeminiClient } from "./upstream/gemini-client.js";
 import { redactSecrets } from "./upstream/redact.js";
@@ -19,11 +21,13 @@ export interface Gateway {
   readonly keys: KeyManager;
   readonly client: GeminiClient;
   readonly signatures: ThoughtSignatureCache;
-  readonly store: FileStateStore;
+  readonly store: StateStore;
   /** The clock every key decision uses (injectable for tests). */
   readonly now: () => number;
   /** What `dispatch` needs; every route passes this. */
   readonly dispatcher: DispatchDependencies;
+  /** Thought signatures by tool-call id: this process's, then the shared store's. */
+  lookupSignatures(toolCallIds: readonly string[]): Promise<Map<string, string>>;
   /** Removes every known key (and anything key-shaped) from text that may leave the process. */
   redact(text: string): string;
   close(): Promise<void>;
@@ -48,22 +52,30 @@ const DEFAULT_KEYS_FILE_POLL_MS = 2_000;
 export async function createGateway(config: Config, overrides: GatewayOverrides = {}): Promise<Gateway> {
   const logger = overrides.logger ?? createLogger({ level: config.logLevel });
   const now = overrides.now ?? Date.now;
-  const store = new FileStateStore(config.stateFile, logger);
-  const scheduleSave = () => store.scheduleSave();
+  const store: StateStore = config.redisUrl
+    ? new RedisStateSync(config.redisUrl, logger)
+    : new FileStateStore(config.stateFile, logger);
   const pool = new KeyPool({
     maxFailures: config.maxFailures,
-    onChange: scheduleSave,
+    onChange: (keyId) => store.keyChanged(keyId),
     now,
   });
-  const keys = new KeyManager(pool, { keysFile: config.keysFile, extraKeys: config.extraKeys }, scheduleSave);
-  const signatures = new ThoughtSignatureCache({ onChange: scheduleSave });
+  const keys = new KeyManager(pool, { keysFile: config.keysFile, extraKeys: config.extraKeys }, () =>
+    store.keySetChanged(),
+  );
+  const signatures = new ThoughtSignatureCache({ onChange: (pairs) => store.signaturesRemembered(pairs) });
   const metrics = new Metrics({
     keyCounts: () => pool.counts(),
     defaultMetrics: overrides.defaultMetrics ?? true,
   });
   const client = new GeminiClient({ baseUrl: config.geminiBaseUrl, secrets: () => pool.secrets() });
 
-  const saved = await store.load();
+  let saved: PersistedState | undefined;
+  try {
+    saved = await store.load();
+  } catch (error) {
+    throw new ConfigError((error as Error).message);
+  }
   if (saved) {
     keys.restore(saved);
     signatures.import(saved.thoughtSignatures);
@@ -75,13 +87,23 @@ export async function createGateway(config: Config, overrides: GatewayOverrides 
     );
   }
   if (saved) pool.importMemory(saved.keys);
-  store.attach(
-    (): PersistedState => ({
-      version: 1,
-      keys: pool.exportMemory(),
-      ...keys.saved(),
-      thoughtSignatures: signatures.export(),
-    }),
+  await store.attach(
+    {
+      collect: () => ({
+        version: 1,
+        keys: pool.exportMemory(),
+        ...keys.saved(),
+        thoughtSignatures: signatures.export(),
+      }),
+      memoryOf: (id) => pool.memoryOf(id),
+      keyIds: () => pool.ids(),
+      keySet: () => keys.saved(),
+    },
+    {
+      applyKeyMemory: (memories) => pool.importMemory(memories),
+      applyKeySet: (keySet) => keys.applyShared(keySet),
+      applySignatures: (pairs) => signatures.import(pairs),
+    },
   );
 
   const stopWatching = config.watchKeysFile
@@ -117,9 +139,26 @@ export async function createGateway(config: Config, overrides: GatewayOverrides 
       deadlineMs: config.requestDeadlineMs,
     },
     redact: (text) => redactSecrets(text, pool.secrets()),
+    async lookupSignatures(toolCallIds) {
+      const found = signatures.lookup(toolCallIds);
+      const missing = [...toolCallIds].filter((id) => !found.has(id));
+      if (missing.length > 0) {
+        try {
+          const fetched = await store.fetchSignatures(missing);
+          signatures.import(fetched);
+          for (const [id, signature] of fetched) found.set(id, signature);
+        } catch (error) {
+          logger.warn(
+            { error: (error as Error).message },
+            "could not read thought signatures from the shared store",
+          );
+        }
+      }
+      return found;
+    },
     async close() {
       stopWatching();
-      await store.flush();
+      await store.close();
       await client.close();
     },
   };

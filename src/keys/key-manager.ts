@@ -26,7 +26,14 @@ export class KeyManager {
   /** Restores runtime additions and removals saved earlier. */
   restore(saved: { addedKeys: KeyEntry[]; removedKeyIds: string[] }): void {
     this.addedEntries = saved.addedKeys.map((entry) => ({ ...entry }));
+    this.removedIds.clear();
     for (const id of saved.removedKeyIds) this.removedIds.add(id);
+  }
+
+  /** Takes the runtime additions and removals another replica made, and applies them now. */
+  applyShared(saved: { addedKeys: KeyEntry[]; removedKeyIds: string[] }): ReloadResult {
+    this.restore(saved);
+    return this.apply({ announce: false });
   }
 
   /** Re-reads the file and the environment; throws `ConfigError` when the file cannot be read. */
@@ -38,7 +45,7 @@ export class KeyManager {
         throw error;
       },
     );
-    return this.apply();
+    return this.apply({ announce: false });
   }
 
   addKey(entry: KeyEntry): { id: string; key: string; added: boolean } {
@@ -46,7 +53,7 @@ export class KeyManager {
     this.removedIds.delete(id);
     const known = this.pool.has(id);
     if (!this.addedEntries.some((added) => added.key === entry.key)) this.addedEntries.push(entry);
-    this.apply();
+    this.apply({ announce: true });
     return { id, key: maskKey(entry.key), added: !known };
   }
 
@@ -54,7 +61,7 @@ export class KeyManager {
     if (!this.pool.has(id)) return false;
     this.removedIds.add(id);
     this.addedEntries = this.addedEntries.filter((entry) => keyIdOf(entry.key) !== id);
-    this.apply();
+    this.apply({ announce: true });
     return true;
   }
 
@@ -65,13 +72,14 @@ export class KeyManager {
     };
   }
 
-  private apply(): ReloadResult {
+  /** `announce`: the runtime additions or removals changed, so they must be saved and shared. */
+  private apply(options: { announce: boolean }): ReloadResult {
     const entries = [
       ...this.configuredEntries.map((entry) => ({ ...entry, source: "file" as const })),
       ...this.addedEntries.map((entry) => ({ ...entry, source: "admin" as const })),
     ].filter((entry) => !this.removedIds.has(keyIdOf(entry.key)));
     const { added, removed } = this.pool.setKeys(entries);
-    this.onChange();
+    if (options.announce) this.onChange();
     return { totalKeys: this.pool.size, added: added.length, removed: removed.length };
   }
 }

@@ -97,8 +97,8 @@ export interface Unavailability {
 export interface KeyPoolOptions {
   maxFailures: number;
   now?: () => number;
-  /** Called after every change of state worth saving. */
-  onChange?: () => void;
+  /** Called after every change of state worth saving: with the key's id, or without one when many changed. */
+  onChange?: (keyId?: string) => void;
 }
 
 const FIRST_PROBE_DELAY_MS = 60_000;
@@ -132,7 +132,7 @@ export class KeyPool {
   private readonly cursors = new Map<string, number>();
   private readonly maxFailures: number;
   private readonly now: () => number;
-  private readonly onChange: () => void;
+  private readonly onChange: (keyId?: string) => void;
 
   constructor(options: KeyPoolOptions) {
     this.maxFailures = options.maxFailures;
@@ -142,6 +142,10 @@ export class KeyPool {
 
   get size(): number {
     return this.records.length;
+  }
+
+  ids(): string[] {
+    return this.records.map((record) => record.id);
   }
 
   /** Every key the pool holds, for redaction of upstream messages. */
@@ -272,7 +276,7 @@ export class KeyPool {
       usage.promptTokens += tokens.promptTokens;
       usage.completionTokens += tokens.completionTokens;
     }
-    this.onChange();
+    this.onChange(record.id);
   }
 
   /** Adds tokens learnt after the success was reported (a stream's usage arrives at its end). */
@@ -282,7 +286,7 @@ export class KeyPool {
     const usage = this.currentUsage(record.memory, this.now());
     usage.promptTokens += tokens.promptTokens;
     usage.completionTokens += tokens.completionTokens;
-    this.onChange();
+    this.onChange(record.id);
   }
 
   reportFailure(lease: KeyLease, verdict: Verdict): void {
@@ -328,7 +332,7 @@ export class KeyPool {
         throw new Error(`unhandled verdict ${JSON.stringify(unexpected)}`);
       }
     }
-    this.onChange();
+    this.onChange(record.id);
   }
 
   /** The request ended before the attempt finished (client went away): release a probe slot. */
@@ -380,7 +384,7 @@ export class KeyPool {
     record.memory.cooldowns = {};
     record.memory.unspecifiedRateLimits = {};
     record.probeInFlight = false;
-    this.onChange();
+    this.onChange(record.id);
     return true;
   }
 
@@ -388,7 +392,7 @@ export class KeyPool {
     const record = this.find(id);
     if (!record) return false;
     record.memory.disabled = { kind: "admin", reason, since: this.now() };
-    this.onChange();
+    this.onChange(record.id);
     return true;
   }
 
@@ -454,6 +458,12 @@ export class KeyPool {
       result[record.id] = { ...record.memory, cooldowns };
     }
     return result;
+  }
+
+  /** What is known of one key, to share with other replicas. */
+  memoryOf(id: string): KeyMemory | undefined {
+    const memory = this.find(id)?.memory;
+    return memory ? structuredClone(memory) : undefined;
   }
 
   /** Restores what was remembered of keys that are still configured. */

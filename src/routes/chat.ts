@@ -34,7 +34,7 @@ export function chatRoutes(gateway: Gateway): Router {
       message.role === "assistant" ? (message.tool_calls ?? []).map((toolCall) => toolCall.id) : [],
     );
     const converted = convertChatRequest(chatRequest, {
-      thoughtSignatures: gateway.signatures.lookup(toolCallIds),
+      thoughtSignatures: await gateway.lookupSignatures(toolCallIds),
       remoteMedia,
       reasoningOutput: gateway.config.reasoningOutput,
     });

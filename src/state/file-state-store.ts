@@ -2,6 +2,7 @@ import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { z } from "zod";
 import type { Logger } from "../observability/logger.js";
+import type { StateSources, StateStore } from "./state-store.js";
 
 const keyMemorySchema = z.object({
   failureCount: z.number().int().nonnegative(),
@@ -43,7 +44,7 @@ export type PersistedState = z.infer<typeof persistedStateSchema>;
  * Key state in a JSON file: written atomically (temporary file, then rename) and debounced, restored at
  * start-up. A corrupt or unreadable file is set aside with a warning; it never stops start-up.
  */
-export class FileStateStore {
+export class FileStateStore implements StateStore {
   private timer: NodeJS.Timeout | undefined;
   private writing: Promise<void> = Promise.resolve();
   private collect: (() => PersistedState) | undefined;
@@ -77,12 +78,33 @@ export class FileStateStore {
     }
   }
 
-  /** Where the state to save comes from; called at save time so a save writes the latest state. */
-  attach(collect: () => PersistedState): void {
-    this.collect = collect;
+  /** Where the state to save comes from; read at save time so a save writes the latest state. */
+  async attach(sources: StateSources): Promise<void> {
+    this.collect = () => sources.collect();
   }
 
-  scheduleSave(): void {
+  keyChanged(): void {
+    this.scheduleSave();
+  }
+
+  keySetChanged(): void {
+    this.scheduleSave();
+  }
+
+  signaturesRemembered(): void {
+    this.scheduleSave();
+  }
+
+  /** One process holds every signature it learnt; the file has nothing more. */
+  async fetchSignatures(): Promise<Array<[string, string]>> {
+    return [];
+  }
+
+  async close(): Promise<void> {
+    await this.flush();
+  }
+
+  private scheduleSave(): void {
     if (this.timer) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;

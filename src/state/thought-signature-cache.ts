@@ -6,9 +6,15 @@
 export class ThoughtSignatureCache {
   private readonly entries = new Map<string, string>();
   private readonly capacity: number;
-  private readonly onChange: () => void;
+  private readonly onChange: (remembered: ReadonlyArray<readonly [string, string]>) => void;
 
-  constructor(options: { capacity?: number; onChange?: () => void } = {}) {
+  /** `onChange` hears every newly remembered pair (to save, or to share with other replicas). */
+  constructor(
+    options: {
+      capacity?: number;
+      onChange?: (remembered: ReadonlyArray<readonly [string, string]>) => void;
+    } = {},
+  ) {
     this.capacity = options.capacity ?? 20_000;
     this.onChange = options.onChange ?? (() => {});
   }
@@ -28,27 +34,34 @@ export class ThoughtSignatureCache {
   }
 
   remember(pairs: Iterable<readonly [toolCallId: string, signature: string]>): void {
-    let changed = false;
-    for (const [id, signature] of pairs) {
-      this.entries.delete(id);
-      this.entries.set(id, signature);
-      changed = true;
-    }
-    while (this.entries.size > this.capacity) {
-      const oldest = this.entries.keys().next().value;
-      if (oldest === undefined) break;
-      this.entries.delete(oldest);
-    }
-    if (changed) this.onChange();
+    const remembered = this.store(pairs);
+    if (remembered.length > 0) this.onChange(remembered);
   }
 
   export(): Record<string, string> {
     return Object.fromEntries(this.entries);
   }
 
-  import(saved: Readonly<Record<string, string>>): void {
-    for (const [id, signature] of Object.entries(saved)) {
-      if (typeof signature === "string") this.entries.set(id, signature);
+  /** Takes signatures saved earlier or learnt by another replica, without announcing them again. */
+  import(saved: Readonly<Record<string, string>> | Iterable<readonly [string, string]>): void {
+    this.store(
+      Symbol.iterator in saved ? (saved as Iterable<readonly [string, string]>) : Object.entries(saved),
+    );
+  }
+
+  private store(pairs: Iterable<readonly [string, string]>): Array<readonly [string, string]> {
+    const stored: Array<readonly [string, string]> = [];
+    for (const [id, signature] of pairs) {
+      if (typeof id !== "string" || typeof signature !== "string") continue;
+      this.entries.delete(id);
+      this.entries.set(id, signature);
+      stored.push([id, signature]);
     }
+    while (this.entries.size > this.capacity) {
+      const oldest = this.entries.keys().next().value;
+      if (oldest === undefined) break;
+      this.entries.delete(oldest);
+    }
+    return stored;
   }
 }

@@ -1,0 +1,41 @@
+import type { KeyMemory } from "../keys/key-pool.js";
+import type { KeyEntry } from "../keys/load-keys.js";
+import type { PersistedState } from "./file-state-store.js";
+
+export interface KeySet {
+  addedKeys: KeyEntry[];
+  removedKeyIds: string[];
+}
+
+/** Where a store reads the gateway's current state from when it saves or shares it. */
+export interface StateSources {
+  collect(): PersistedState;
+  memoryOf(id: string): KeyMemory | undefined;
+  keyIds(): string[];
+  keySet(): KeySet;
+}
+
+/** How a store hands over what other replicas changed (only shared stores call these). */
+export interface SharedStateHandlers {
+  applyKeyMemory(memories: Record<string, KeyMemory>): void;
+  applyKeySet(keySet: KeySet): void;
+  applySignatures(pairs: Array<[string, string]>): void;
+}
+
+/**
+ * Where key state lives: a file for one process (the default), Redis for several replicas.
+ * The gateway tells the store what changed; the store decides when and how to write it.
+ */
+export interface StateStore {
+  load(): Promise<PersistedState | undefined>;
+  attach(sources: StateSources, handlers: SharedStateHandlers): Promise<void>;
+  /** One key's state changed; without an id, many did. */
+  keyChanged(id?: string): void;
+  /** Keys were added or removed at runtime. */
+  keySetChanged(): void;
+  signaturesRemembered(pairs: ReadonlyArray<readonly [string, string]>): void;
+  /** Signatures this process does not hold but the store may (another replica learnt them). */
+  fetchSignatures(ids: readonly string[]): Promise<Array<[string, string]>>;
+  flush(): Promise<void>;
+  close(): Promise<void>;
+}
