@@ -7,5 +7,7 @@ export default {
     "^.+\\.ts$": ["ts-jest", { useESM: true, tsconfig: "tsconfig.json", diagnostics: false }],
   },
   testMatch: ["<rootDir>/test/**/*.test.ts"],
+  // Builds dist/ once per run, so the end-to-end tests drive the same server `npm start` runs.
+  globalSetup: "<rootDir>/test/global-setup.ts",
   testTimeout: 30000,
 };

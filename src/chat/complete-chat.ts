@@ -3,13 +3,14 @@ import { dispatch } from "../dispatch/dispatch.js";
 import type { GeminiGenerateContentResponse } from "../gemini/wire-types.js";
 import { convertGeminiResponse } from "../translate/convert-gemini-response.js";
 import type { ConvertedChatRequest } from "../translate/convert-openai-request.js";
-import { isEmptyGeminiResponse } from "../translate/is-empty-gemini-response.js";
+import { emptyAnswerOf } from "../translate/is-empty-gemini-response.js";
 import { type ChatCall, newToolCallId, recordUsage, sendGenerate } from "./chat-call.js";
+import { EMPTY_ANSWER_RETRIES, emptyAnswerError } from "./empty-answer.js";
 
-/** Agents treat an empty answer as a failure; one more try on another key usually gets a real one. */
-const EMPTY_ANSWER_RETRIES = 1;
-
-/** A non-streaming chat completion: one JSON answer. */
+/**
+ * A non-streaming chat completion: one JSON answer. An answer of nothing (or of thoughts only) is
+ * retried once unseen; a second one becomes a 502 rather than an empty `stop`.
+ */
 export async function completeChat(
   call: ChatCall,
   converted: ConvertedChatRequest,
@@ -27,8 +28,13 @@ export async function completeChat(
     );
     geminiResponse = value;
     recordUsage(call, lease.id, value.usageMetadata);
-    if (!isEmptyGeminiResponse(value)) break;
-    call.gateway.logger.info({ keyId: lease.id, model: call.model, round }, "empty answer from upstream");
+    const empty = emptyAnswerOf(value);
+    if (empty === undefined) break;
+    call.gateway.logger.info(
+      { keyId: lease.id, model: call.model, finishReason: empty.finishReason, round },
+      "empty answer from upstream",
+    );
+    if (round === EMPTY_ANSWER_RETRIES) throw emptyAnswerError(empty, round + 1);
   }
   const { completion, thoughtSignatures } = convertGeminiResponse(geminiResponse ?? {}, {
     id: call.id,

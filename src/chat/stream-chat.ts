@@ -5,16 +5,13 @@ import { SseWriter } from "../http/sse-writer.js";
 import { classifyUpstreamError } from "../keys/classify-upstream-error.js";
 import type { KeyLease } from "../keys/key-pool.js";
 import type { OpenAIChatCompletionChunk, OpenAIErrorBody } from "../openai/types.js";
-import { createChatStreamConverter } from "../translate/convert-gemini-stream.js";
+import { type ChatStreamConverter, createChatStreamConverter } from "../translate/convert-gemini-stream.js";
 import type { ConvertedChatRequest } from "../translate/convert-openai-request.js";
 import { ClientGoneError } from "../upstream/gemini-client.js";
 import { readGeminiStream } from "../upstream/read-gemini-stream.js";
 import { UpstreamError } from "../upstream/upstream-error.js";
 import { type ChatCall, newToolCallId, recordUsage, sendGenerate } from "./chat-call.js";
-
-/** Long silent thinking: a comment this often keeps clients' body timeouts (about 300 s in undici) at bay. */
-const KEEPALIVE_INTERVAL_MS = 15_000;
-const EMPTY_ANSWER_RETRIES = 1;
+import { EMPTY_ANSWER_RETRIES, emptyAnswerEvent } from "./empty-answer.js";
 
 interface OpenedStream {
   first: GeminiGenerateContentResponse;
@@ -44,15 +41,6 @@ async function* chain<T>(first: T, rest: AsyncIterable<T>): AsyncGenerator<T, vo
   yield* rest;
 }
 
-function hasSubstance(chunk: OpenAIChatCompletionChunk): boolean {
-  return chunk.choices.some(
-    (choice) =>
-      Boolean(choice.delta.content) ||
-      Boolean(choice.delta.reasoning_content) ||
-      Boolean(choice.delta.tool_calls?.length),
-  );
-}
-
 function streamErrorBody(error: unknown): OpenAIErrorBody {
   const message = error instanceof Error ? error.message : String(error);
   return {
@@ -66,9 +54,66 @@ function streamErrorBody(error: unknown): OpenAIErrorBody {
 }
 
 /**
+ * Sends `: ping` once the stream has been silent for `intervalMs` (long thinking), so clients' and
+ * proxies' idle timeouts (undici's body timeout is about 300 s) do not cut it. Only inside an open
+ * stream: before the status line, any byte would commit a 200 that a late 429 could no longer undo.
+ */
+function startKeepalive(writer: SseWriter, intervalMs: number) {
+  let lastWrite = Date.now();
+  const timer = setInterval(
+    () => {
+      if (!writer.isOpen || writer.isClosed || Date.now() - lastWrite < intervalMs) return;
+      lastWrite = Date.now();
+      void writer.comment("ping");
+    },
+    Math.max(1, Math.floor(intervalMs / 4)),
+  );
+  timer.unref();
+  return {
+    wrote: () => {
+      lastWrite = Date.now();
+    },
+    stop: () => clearInterval(timer),
+  };
+}
+
+/** Reads one upstream answer into the converter and the client; resolves when it ended normally. */
+async function relay(
+  call: ChatCall,
+  opened: { value: OpenedStream; lease: KeyLease },
+  converter: ChatStreamConverter,
+  write: (chunks: readonly OpenAIChatCompletionChunk[]) => Promise<void>,
+  writer: SseWriter,
+): Promise<void> {
+  let usage: GeminiUsageMetadata | undefined;
+  try {
+    for await (const chunk of chain(opened.value.first, opened.value.rest)) {
+      if (chunk.usageMetadata) usage = chunk.usageMetadata;
+      await write(converter.push(chunk));
+      if (writer.isClosed) throw new ClientGoneError("client disconnected");
+    }
+  } catch (error) {
+    if (error instanceof UpstreamError && !call.signal.aborted) {
+      const verdict = classifyUpstreamError(error, { now: Date.now() });
+      call.gateway.pool.reportFailure(opened.lease, verdict);
+      call.gateway.logger.warn(
+        { keyId: opened.lease.id, model: call.model, verdict: verdict.kind },
+        error.message,
+      );
+    }
+    throw error;
+  } finally {
+    recordUsage(call, opened.lease.id, usage);
+  }
+}
+
+/**
  * A streaming chat completion. The status line goes out only once the upstream's first event arrived;
- * from then on a failure becomes an SSE error event, never a silent `stop`. Output is held back until
- * it has substance, so an upstream answer that turns out empty can be retried once unseen.
+ * from then on a failure becomes an SSE error event, never a silent `stop`. Text, reasoning and tool
+ * calls are written as they come (reasoning is worth seeing live). An answer of nothing or of thoughts
+ * only is retried once on the same stream, so the client ends up with a real answer after the first
+ * attempt's thoughts; if the retry is empty too, the stream ends with an error event, never an empty
+ * `stop`.
  */
 export async function streamChat(
   call: ChatCall,
@@ -76,93 +121,80 @@ export async function streamChat(
   response: Response,
 ): Promise<void> {
   const writer = new SseWriter(response);
-  let lastWrite = Date.now();
-  const keepalive = setInterval(() => {
-    if (Date.now() - lastWrite >= KEEPALIVE_INTERVAL_MS) {
-      lastWrite = Date.now();
-      void writer.comment("ping");
-    }
-  }, KEEPALIVE_INTERVAL_MS / 3);
-  keepalive.unref();
-
+  const keepalive = startKeepalive(writer, call.gateway.config.sseKeepaliveMs);
   const write = async (chunks: readonly OpenAIChatCompletionChunk[]) => {
     for (const chunk of chunks) await writer.data(JSON.stringify(chunk));
-    if (chunks.length > 0) lastWrite = Date.now();
+    if (chunks.length > 0) keepalive.wrote();
   };
+  const writeError = async (body: OpenAIErrorBody) => {
+    await writer.data(JSON.stringify(body));
+    keepalive.wrote();
+  };
+  // One converter for every attempt: a retry continues the same choice (role sent once, one finish).
+  const converter = createChatStreamConverter({
+    id: call.id,
+    created: call.created,
+    model: call.model,
+    includeUsage: converted.includeUsage,
+    toolNames: converted.toolNames,
+    reasoningOutput: call.gateway.config.reasoningOutput,
+    newToolCallId,
+  });
 
   try {
-    for (let round = 0; round <= EMPTY_ANSWER_RETRIES; round++) {
+    for (let round = 0; ; round++) {
       let opened: { value: OpenedStream; lease: KeyLease };
       try {
         opened = await openStream(call);
       } catch (error) {
+        // Before the stream opened, the error handler still owes the client a real status.
         if (!writer.isOpen) throw error;
-        await writer.data(JSON.stringify(streamErrorBody(error)));
+        if (error instanceof ClientGoneError || call.signal.aborted) return;
+        await writeError(streamErrorBody(error));
         return;
       }
-      if (!writer.isOpen) writer.open();
-
-      const converter = createChatStreamConverter({
-        id: call.id,
-        created: call.created,
-        model: call.model,
-        includeUsage: converted.includeUsage,
-        toolNames: converted.toolNames,
-        reasoningOutput: call.gateway.config.reasoningOutput,
-        newToolCallId,
-      });
-      const held: OpenAIChatCompletionChunk[] = [];
-      let substantive = false;
-      let usage: GeminiUsageMetadata | undefined;
-      const emit = async (chunks: OpenAIChatCompletionChunk[]) => {
-        if (substantive) return write(chunks);
-        held.push(...chunks);
-        if (chunks.some(hasSubstance)) {
-          substantive = true;
-          await write(held.splice(0));
-        }
-      };
+      if (!writer.isOpen) {
+        writer.open();
+        keepalive.wrote();
+      }
 
       try {
-        for await (const chunk of chain(opened.value.first, opened.value.rest)) {
-          if (chunk.usageMetadata) usage = chunk.usageMetadata;
-          await emit(converter.push(chunk));
-          if (writer.isClosed) throw new ClientGoneError("client disconnected");
-        }
+        await relay(call, opened, converter, write, writer);
       } catch (error) {
-        recordUsage(call, opened.lease.id, usage);
         if (error instanceof ClientGoneError || call.signal.aborted) return;
-        if (error instanceof UpstreamError) {
-          const verdict = classifyUpstreamError(error, { now: Date.now() });
-          call.gateway.pool.reportFailure(opened.lease, verdict);
-          call.gateway.logger.warn(
-            { keyId: opened.lease.id, model: call.model, verdict: verdict.kind },
-            error.message,
-          );
-        }
-        await write(held.splice(0));
-        await writer.data(JSON.stringify(streamErrorBody(error)));
+        await writeError(streamErrorBody(error));
         return;
-      } finally {
-        call.gateway.signatures.remember(converter.thoughtSignatures);
       }
 
-      recordUsage(call, opened.lease.id, usage);
-      if (!substantive && round < EMPTY_ANSWER_RETRIES) {
+      const empty = converter.emptyAnswer();
+      if (empty !== undefined && round < EMPTY_ANSWER_RETRIES) {
         call.gateway.logger.info(
-          { keyId: opened.lease.id, model: call.model },
-          "empty stream from upstream; retrying",
+          { keyId: opened.lease.id, model: call.model, finishReason: empty.finishReason, round },
+          "empty answer from upstream; retrying",
         );
         continue;
       }
-      await emit(converter.finish());
-      await write(held.splice(0));
+      if (empty !== undefined) {
+        await writeError(emptyAnswerEvent(empty, round + 1));
+        return;
+      }
+      if (!converter.isComplete()) {
+        call.gateway.logger.warn(
+          { keyId: opened.lease.id, model: call.model },
+          "upstream stream ended unfinished",
+        );
+        await writeError(
+          streamErrorBody(new Error("the upstream stream ended before Gemini finished the answer")),
+        );
+        return;
+      }
+      await write(converter.finish());
       await writer.data("[DONE]");
       return;
     }
   } finally {
-    clearInterval(keepalive);
-    // Before the stream opened, the error handler still owes the client a real status.
+    keepalive.stop();
+    call.gateway.signatures.remember(converter.thoughtSignatures);
     if (writer.isOpen) writer.end();
   }
 }

@@ -7,7 +7,8 @@ import type {
 } from "../openai/types.js";
 import type { ChatResponseContext } from "./convert-gemini-response.js";
 import { convertUsage, mergeUsage } from "./convert-usage.js";
-import { finishReasonFor } from "./map-finish-reason.js";
+import type { EmptyAnswer } from "./is-empty-gemini-response.js";
+import { finishReasonFor, mapFinishReason } from "./map-finish-reason.js";
 
 export interface ChatStreamContext extends ChatResponseContext {
   /** `stream_options.include_usage`: write the single usage chunk at the end. */
@@ -25,6 +26,18 @@ export interface ChatStreamConverter {
   finish(): OpenAIChatCompletionChunk[];
   /** Whether any text or tool call reached the output (reasoning alone does not count). */
   hasVisibleOutput(): boolean;
+  /**
+   * What the stream so far gives a client to act on: `undefined` when it is an answer (text, a tool
+   * call, a refusal, or a cut by the output limit), else Gemini's finish reason and message for an
+   * answer of nothing or of thoughts only, which agents treat as a failure (see emptyAnswerOf).
+   */
+  emptyAnswer(): EmptyAnswer | undefined;
+  /**
+   * Whether Gemini finished: every candidate got its finishReason (Gemini puts one on the last chunk of
+   * every stream), or the prompt was blocked. A body that ends cleanly before that was cut on the way,
+   * and must not pass for a complete answer.
+   */
+  isComplete(): boolean;
   /** Signatures Gemini put on function calls, by the tool-call id they were sent with. */
   readonly thoughtSignatures: ReadonlyMap<string, string>;
 }
@@ -34,6 +47,7 @@ interface ChoiceState {
   roleSent: boolean;
   toolCallCount: number;
   geminiFinishReason: string | undefined;
+  finishMessage: string | undefined;
 }
 
 type DeltaKind = "content" | "reasoning_content";
@@ -71,7 +85,7 @@ export function createChatStreamConverter(context: ChatStreamContext): ChatStrea
   const stateFor = (index: number): ChoiceState => {
     let state = choiceStates[index];
     if (state === undefined) {
-      state = { roleSent: false, toolCallCount: 0, geminiFinishReason: undefined };
+      state = { roleSent: false, toolCallCount: 0, geminiFinishReason: undefined, finishMessage: undefined };
       choiceStates[index] = state;
     }
     return state;
@@ -149,8 +163,26 @@ export function createChatStreamConverter(context: ChatStreamContext): ChatStrea
       }
       if (pendingKind !== undefined) output.push(textChunk(index, state, pendingKind, pendingText));
       if (candidate.finishReason !== undefined) state.geminiFinishReason = candidate.finishReason;
+      if (candidate.finishMessage !== undefined) state.finishMessage = candidate.finishMessage;
     }
     return output;
+  };
+
+  const emptyAnswer = (): EmptyAnswer | undefined => {
+    if (visibleOutput || promptBlocked) return undefined;
+    for (const state of choiceStates) {
+      if (state === undefined) continue;
+      const mapped = mapFinishReason(state.geminiFinishReason);
+      if (mapped === "content_filter" || mapped === "length") return undefined;
+    }
+    const first = choiceStates.find((state) => state !== undefined);
+    return { finishReason: first?.geminiFinishReason, finishMessage: first?.finishMessage };
+  };
+
+  const isComplete = (): boolean => {
+    if (promptBlocked) return true;
+    const states = choiceStates.filter((state) => state !== undefined);
+    return states.length > 0 && states.every((state) => state.geminiFinishReason !== undefined);
   };
 
   const finish = (): OpenAIChatCompletionChunk[] => {
@@ -183,6 +215,8 @@ export function createChatStreamConverter(context: ChatStreamContext): ChatStrea
     push,
     finish,
     hasVisibleOutput: () => visibleOutput,
+    emptyAnswer,
+    isComplete,
     thoughtSignatures,
   };
 }

@@ -1,22 +1,36 @@
 import type { GeminiGenerateContentResponse } from "../gemini/wire-types.js";
 import { mapFinishReason } from "./map-finish-reason.js";
 
+/** Gemini's own words for an answer that has nothing to show. */
+export interface EmptyAnswer {
+  finishReason: string | undefined;
+  finishMessage: string | undefined;
+}
+
 /**
- * Whether a generateContent response has nothing a client can show: no candidate with text (thoughts
- * do not count) or a function call. Agents treat such a reply as a failure (Roo "did not provide any
- * assistant messages", Cline "Invalid API Response"), so the route retries it once on another attempt
- * before answering. A refusal is an answer, not a glitch: a blocked prompt or a content-filter finish
- * is not reported as empty, because a retry would be refused the same way.
- * For streams, `createChatStreamConverter(...).hasVisibleOutput()` answers the same question.
+ * Why a generateContent response has nothing a client can act on, or `undefined` when it is an answer.
+ * Agents treat a reply without text (thoughts do not count) or a function call as a failure (Roo "did not
+ * provide any assistant messages", Cline "Invalid API Response"), so the route retries it once and then
+ * reports an error instead of an empty `stop`. Not empty, because a retry would end the same way:
+ * - a refusal: a blocked prompt or a content-filter finish;
+ * - a cut by the output limit (`MAX_TOKENS`, e.g. thinking that spent the whole `max_tokens`): the
+ *   client hears `finish_reason: "length"` and can raise the limit.
+ * For streams, `createChatStreamConverter(...).emptyAnswer()` answers the same question.
  */
-export function isEmptyGeminiResponse(response: GeminiGenerateContentResponse): boolean {
-  if (response.promptFeedback?.blockReason) return false;
-  for (const candidate of response.candidates ?? []) {
-    if (mapFinishReason(candidate.finishReason) === "content_filter") return false;
+export function emptyAnswerOf(response: GeminiGenerateContentResponse): EmptyAnswer | undefined {
+  if (response.promptFeedback?.blockReason) return undefined;
+  const candidates = response.candidates ?? [];
+  for (const candidate of candidates) {
+    const finish = mapFinishReason(candidate.finishReason);
+    if (finish === "content_filter" || finish === "length") return undefined;
     for (const part of candidate.content?.parts ?? []) {
-      if (part.functionCall !== undefined) return false;
-      if (part.thought !== true && typeof part.text === "string" && part.text !== "") return false;
+      if (part.functionCall !== undefined) return undefined;
+      if (part.thought !== true && typeof part.text === "string" && part.text !== "") return undefined;
     }
   }
-  return true;
+  return { finishReason: candidates[0]?.finishReason, finishMessage: candidates[0]?.finishMessage };
+}
+
+export function isEmptyGeminiResponse(response: GeminiGenerateContentResponse): boolean {
+  return emptyAnswerOf(response) !== undefined;
 }

@@ -3,7 +3,7 @@ import {
   type ChatResponseContext,
   convertGeminiResponse,
 } from "../../../src/translate/convert-gemini-response.js";
-import { isEmptyGeminiResponse } from "../../../src/translate/is-empty-gemini-response.js";
+import { emptyAnswerOf, isEmptyGeminiResponse } from "../../../src/translate/is-empty-gemini-response.js";
 import { createToolNameMap } from "../../../src/translate/tool-name-map.js";
 import {
   blockedPromptResponse,
@@ -155,7 +155,12 @@ describe("isEmptyGeminiResponse: retry once before answering", () => {
       { candidates: [{ content: { parts: [{ text: "hmm", thought: true }] }, finishReason: "STOP" }] },
       true,
     ],
-    ["an empty text part", oneTokenResponse, true],
+    [
+      "an empty text part with STOP",
+      { candidates: [{ content: { parts: [{ text: "" }] }, finishReason: "STOP" }] },
+      true,
+    ],
+    ["cut by the output limit before any text (length, which a retry would repeat)", oneTokenResponse, false],
     ["content without parts", partlessResponse, true],
     ["a malformed call", malformedCallResponse, true],
     ["no candidates", { usageMetadata: { promptTokenCount: 3 } }, true],
@@ -167,5 +172,13 @@ describe("isEmptyGeminiResponse: retry once before answering", () => {
     ],
   ])("%s → empty: %s", (_name, response, empty) => {
     expect(isEmptyGeminiResponse(response)).toBe(empty);
+  });
+
+  test("emptyAnswerOf names Gemini's finish reason and message, for the error the client gets", () => {
+    expect(emptyAnswerOf(malformedCallResponse)).toEqual({
+      finishReason: "MALFORMED_FUNCTION_CALL",
+      finishMessage: 'Malformed function call: print(default_api.get_capital_info(country="France))',
+    });
+    expect(emptyAnswerOf(thoughtAndTextResponse)).toBeUndefined();
   });
 });

@@ -373,4 +373,44 @@ describe("end of stream", () => {
     call.push(gemini3ToolCallStream[0]!);
     expect(call.hasVisibleOutput()).toBe(true);
   });
+
+  test("isComplete: only once every candidate has Gemini's finish reason, or the prompt was blocked", () => {
+    const cut = createChatStreamConverter(contextFor());
+    expect(cut.isComplete()).toBe(false);
+    cut.push(flashTextStream[0]!);
+    expect(cut.isComplete()).toBe(false);
+    for (const chunk of flashTextStream.slice(1)) cut.push(chunk);
+    expect(cut.isComplete()).toBe(true);
+
+    const blocked = createChatStreamConverter(contextFor());
+    blocked.push(blockedPromptResponse);
+    expect(blocked.isComplete()).toBe(true);
+  });
+
+  test("emptyAnswer: thoughts only or a malformed call are empty; text, a call, a refusal or a length cut are not", () => {
+    const thoughtsOnly = createChatStreamConverter(contextFor());
+    thoughtsOnly.push(flashThoughtStream[0]!);
+    expect(thoughtsOnly.emptyAnswer()).toEqual({ finishReason: undefined, finishMessage: undefined });
+    thoughtsOnly.push(flashThoughtStream[1]!);
+    expect(thoughtsOnly.emptyAnswer()).toBeUndefined();
+
+    const malformed = createChatStreamConverter(contextFor());
+    malformed.push(malformedCallResponse);
+    expect(malformed.emptyAnswer()).toEqual({
+      finishReason: "MALFORMED_FUNCTION_CALL",
+      finishMessage: malformedCallResponse.candidates![0]!.finishMessage,
+    });
+
+    const blocked = createChatStreamConverter(contextFor());
+    blocked.push(blockedPromptResponse);
+    expect(blocked.emptyAnswer()).toBeUndefined();
+
+    const cut = createChatStreamConverter(contextFor());
+    cut.push({ candidates: [{ content: { parts: [{ text: "" }] }, finishReason: "MAX_TOKENS", index: 0 }] });
+    expect(cut.emptyAnswer()).toBeUndefined();
+
+    const call = createChatStreamConverter(contextFor());
+    call.push(gemini3ToolCallStream[0]!);
+    expect(call.emptyAnswer()).toBeUndefined();
+  });
 });
