@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the real servers some tests use (Redis, Prometheus) from Debian's packages when they are
-# missing and this user may install packages. Tests that need them start their own instances on loopback.
+# missing and this user may install packages. Tests that need them start their own instances on loopback
+# (temporary ports and folders) and are skipped, with a warning, when the binaries are absent.
 set -u
 missing=()
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
@@ -12,9 +13,13 @@ if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then
 fi
 echo "installing ${missing[*]} from Debian's packages" >&2
 export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq >/dev/null 2>&1 || true
-apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null 2>&1 ||
-  echo "could not install ${missing[*]}" >&2
+log="$(mktemp)"
+apt-get update -qq >"$log" 2>&1 || true
+if ! apt-get install -y -qq --no-install-recommends "${missing[@]}" >>"$log" 2>&1; then
+  echo "could not install ${missing[*]}; the tests that need them will be skipped:" >&2
+  tail -n 20 "$log" >&2
+fi
+rm -f "$log"
 # The packages start system services; the tests run their own instances instead.
 for service in redis-server prometheus; do
   (service "$service" stop || systemctl stop "$service") >/dev/null 2>&1 || true

@@ -4,12 +4,19 @@ import helmet from "helmet";
 import { GatewayError } from "./errors.js";
 import type { Gateway } from "./gateway.js";
 import { requireAccessToken, requireAdmin } from "./http/auth.js";
+import { cors } from "./http/cors.js";
 import { errorHandler } from "./http/error-handler.js";
+import { observeRequests } from "./http/observe-requests.js";
+import { configSecrets } from "./observability/config-secrets.js";
+import { neverLog } from "./observability/logger.js";
 import { adminRoutes } from "./routes/admin.js";
 import { chatRoutes } from "./routes/chat.js";
+import { embeddingsRoutes } from "./routes/embeddings.js";
 import { healthRoutes } from "./routes/health.js";
 import { metricsRoutes } from "./routes/metrics.js";
 import { modelsRoutes } from "./routes/models.js";
+import { nativeRoutes, nativeVersionHintRoutes } from "./routes/native.js";
+import { openaiCompatRoutes } from "./routes/openai-compat.js";
 import { statusRoutes } from "./routes/status.js";
 
 const SANE_REQUEST_ID = /^[\w.:-]{1,128}$/;
@@ -32,53 +39,6 @@ function requestId(request: Request, response: Response, next: NextFunction): vo
   next();
 }
 
-/** One log line and the HTTP metrics for every request, labelled by route pattern (never by raw path). */
-function observe(gateway: Gateway) {
-  return (request: Request, response: Response, next: NextFunction): void => {
-    const startedAt = performance.now();
-    response.once("close", () => {
-      const route = request.route?.path ? `${request.baseUrl}${request.route.path}` : "unmatched";
-      const status = String(response.statusCode);
-      const seconds = (performance.now() - startedAt) / 1000;
-      gateway.metrics.httpRequests.inc({ method: request.method, route, status });
-      gateway.metrics.httpDuration.observe({ route }, seconds);
-      gateway.logger.info(
-        {
-          requestId: response.locals.requestId,
-          method: request.method,
-          route,
-          status: response.statusCode,
-          model: response.locals.model,
-          durationMs: Math.round(seconds * 1000),
-        },
-        "request",
-      );
-    });
-    next();
-  };
-}
-
-function cors(origin: string) {
-  return (request: Request, response: Response, next: NextFunction): void => {
-    if (!origin) {
-      next();
-      return;
-    }
-    response.setHeader("access-control-allow-origin", origin);
-    response.setHeader(
-      "access-control-allow-headers",
-      "authorization, content-type, x-goog-api-key, x-request-id, *",
-    );
-    response.setHeader("access-control-allow-methods", "GET, POST, DELETE, OPTIONS");
-    response.setHeader("access-control-expose-headers", "x-request-id, retry-after, retry-after-ms");
-    if (request.method === "OPTIONS") {
-      response.status(204).end();
-      return;
-    }
-    next();
-  };
-}
-
 function notFound(request: Request, _response: Response, next: NextFunction): void {
   next(
     new GatewayError({
@@ -92,13 +52,18 @@ function notFound(request: Request, _response: Response, next: NextFunction): vo
 /** The HTTP app: middleware and routes, nothing global. */
 export function createApp(gateway: Gateway): Express {
   const { config } = gateway;
+  // Keys and tokens never reach a log line or a metric label, whatever message carries them.
+  const settingsSecrets = configSecrets(config);
+  const secrets = () => [...gateway.pool.secrets(), ...settingsSecrets];
+  neverLog(gateway.logger, secrets);
+  gateway.metrics.neverLabel(secrets);
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", false);
   app.use(collapseSlashes);
   app.use(requestId);
   app.use(helmet({ contentSecurityPolicy: false, crossOriginResourcePolicy: false }));
-  app.use(observe(gateway));
+  app.use(observeRequests(gateway));
 
   app.use(healthRoutes(gateway));
   app.use(metricsRoutes(gateway));
@@ -108,10 +73,17 @@ export function createApp(gateway: Gateway): Express {
   app.use("/admin", express.json({ limit: "1mb" }));
   app.use(adminRoutes(gateway));
 
+  // A Gemini SDK left on its default /v1 hears where the native API lives (before the /v1 token check).
+  app.use(nativeVersionHintRoutes());
   app.use("/v1", cors(config.corsOrigin), requireAccessToken(config.accessToken, { native: false }));
   app.use("/v1", express.json({ limit: config.bodyLimit }));
+  // Native routes take the client's token as Gemini SDKs send their key: Bearer, x-goog-api-key or ?key=.
+  app.use("/v1beta", cors(config.corsOrigin), requireAccessToken(config.accessToken, { native: true }));
   app.use(chatRoutes(gateway));
   app.use(modelsRoutes(gateway));
+  app.use(embeddingsRoutes(gateway));
+  app.use(openaiCompatRoutes(gateway));
+  app.use(nativeRoutes(gateway));
 
   app.use(notFound);
   app.use(errorHandler(gateway.logger, gateway.redact));

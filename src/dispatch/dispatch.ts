@@ -3,6 +3,7 @@ import { classifyUpstreamError, type Verdict } from "../keys/classify-upstream-e
 import type { KeyLease, KeyPool } from "../keys/key-pool.js";
 import type { Logger } from "../observability/logger.js";
 import type { Metrics, UpstreamOutcome } from "../observability/metrics.js";
+import { noteUpstreamKey } from "../observability/request-context.js";
 import { ClientGoneError } from "../upstream/gemini-client.js";
 import { UpstreamError } from "../upstream/upstream-error.js";
 
@@ -58,6 +59,7 @@ export async function dispatch<T>(
     const lease = pool.acquire(request.model, tried);
     if (!lease) break;
     tried.add(lease.id);
+    noteUpstreamKey(lease.id);
     const attemptStartedAt = performance.now();
     try {
       const value = await attempt(lease);
@@ -170,10 +172,10 @@ export function noKeyLeftError(
   return new GatewayError({
     status: 429,
     type: "rate_limit_error",
-    code: unavailability.spentForDay ? "insufficient_quota" : "rate_limit_exceeded",
+    code: "rate_limit_exceeded",
     message: unavailability.spentForDay
-      ? `Every Gemini key's daily quota${scope} is spent; it resets at ${new Date(retryAt).toISOString()} (midnight Pacific time).`
-      : `All Gemini keys are rate limited${scope}; the first frees up in ${Math.ceil(waitMs / 1000)} s.`,
+      ? `Rate limit reached: every Gemini key's daily quota${scope} is spent; it resets at ${new Date(retryAt).toISOString()} (midnight Pacific time).`
+      : `Rate limit reached: all Gemini keys are rate limited${scope}; the first frees up in ${Math.ceil(waitMs / 1000)} s.`,
     headers,
   });
 }

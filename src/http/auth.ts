@@ -37,7 +37,18 @@ export function requireAccessToken(accessToken: string | undefined, options: { n
   };
 }
 
-const LOOPBACK = new Set(["127.0.0.1", "::1", "::ffff:127.0.0.1"]);
+/** Headers a reverse proxy adds; a request carrying one came from elsewhere, whatever its socket says. */
+const FORWARDING_HEADERS = ["forwarded", "x-forwarded-for", "x-real-ip"] as const;
+
+/**
+ * Whether the client is on this machine: the socket's peer is a loopback address and no proxy
+ * forwarded the request (a reverse proxy on the same host connects from loopback for every client).
+ */
+export function isLoopbackClient(request: Pick<Request, "socket" | "headers">): boolean {
+  const address = request.socket.remoteAddress ?? "";
+  const loopback = address === "::1" || /^(::ffff:)?127\.\d+\.\d+\.\d+$/.test(address);
+  return loopback && FORWARDING_HEADERS.every((name) => request.headers[name] === undefined);
+}
 
 /**
  * Guards `/admin/*` (and `/status` when an admin token is set): with `ADMIN_TOKEN`, only its Bearer
@@ -56,13 +67,14 @@ export function requireAdmin(adminToken: string | undefined, options: { loopback
         }),
       );
     }
-    if (!options.loopbackWithoutToken || LOOPBACK.has(request.socket.remoteAddress ?? "")) return next();
+    if (!options.loopbackWithoutToken || isLoopbackClient(request)) return next();
     next(
       new GatewayError({
         status: 403,
         type: "permission_error",
         code: "admin_loopback_only",
-        message: "Admin routes answer only clients on this machine unless ADMIN_TOKEN is set.",
+        message:
+          "Admin routes answer only clients on this machine (not through a proxy) unless ADMIN_TOKEN is set.",
       }),
     );
   };

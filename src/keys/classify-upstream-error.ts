@@ -57,8 +57,13 @@ export interface ClassifyOptions {
 export function classifyUpstreamError(error: UpstreamError, options: ClassifyOptions): Verdict {
   const random = options.random ?? Math.random;
   switch (error.kind) {
-    case "network":
     case "stream":
+      // An error object inside a started stream says what went wrong, like an HTTP error would.
+      if (error.status !== undefined || error.googleStatus !== undefined) {
+        return classifyHttpError(error, options.now, random);
+      }
+      return { kind: "network_error", reason: error.message };
+    case "network":
       return { kind: "network_error", reason: error.message };
     case "timeout":
       return { kind: "timeout", reason: error.message };

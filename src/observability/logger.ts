@@ -1,22 +1,68 @@
-import { type Logger, pino } from "pino";
+import { type DestinationStream, type Logger, pino } from "pino";
 
 export type { Logger };
 
+const SECRET_SOURCES = Symbol("secretSources");
+
+type SecretSource = () => Iterable<string | undefined>;
+
+interface LoggerWithSecrets {
+  [SECRET_SOURCES]?: SecretSource[];
+}
+
+/** Secrets shorter than this are not searched for (they would match ordinary words). */
+const MIN_SECRET_LENGTH = 6;
+
 /**
- * Structured JSON logs. Headers and fields that can carry secrets are redacted wherever they appear;
- * upstream messages are redacted before they reach a log line (see upstream/redact.ts).
+ * Shapes of secrets the logger removes even when it was not told about them: Google API keys, the
+ * value of a `key=` query parameter, a Bearer token.
  */
-export function createLogger(options: { level: string; destination?: pino.DestinationStream }): Logger {
-  return pino(
+const SECRET_SHAPES: ReadonlyArray<[RegExp, string]> = [
+  [/AIza[0-9A-Za-z_-]{20,}/g, "[redacted key]"],
+  [/([?&;]key=)[^&\s"'\\]+/gi, "$1[redacted]"],
+  [/(Bearer\s+)[^\s"'\\,]+/gi, "$1[redacted]"],
+];
+
+/** Removes secret shapes and the given secrets from a text (a whole log line). */
+export function scrubSecrets(text: string, secrets: Iterable<string | undefined>): string {
+  let result = text;
+  for (const secret of secrets) {
+    if (secret && secret.length >= MIN_SECRET_LENGTH && result.includes(secret)) {
+      result = result.split(secret).join("[redacted]");
+    }
+  }
+  for (const [pattern, replacement] of SECRET_SHAPES) result = result.replace(pattern, replacement);
+  return result;
+}
+
+/**
+ * Structured JSON logs (one object per line, ISO time, level by name). Fields that carry secrets are
+ * redacted by path, and every finished line is scrubbed once more of the pool's keys, the gateway's
+ * tokens and anything key-shaped, so a key that slipped into a message or a stack trace never reaches
+ * the output.
+ */
+export function createLogger(options: { level: string; destination?: DestinationStream }): Logger {
+  const sources: SecretSource[] = [];
+  const target = options.destination ?? pino.destination({ dest: 1, sync: false });
+  const scrubbing: DestinationStream = {
+    write(line: string) {
+      target.write(scrubSecrets(line, knownSecrets(sources)));
+    },
+  };
+  const logger = pino(
     {
       level: options.level,
       base: undefined,
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
       redact: {
         paths: [
           "key",
           "apiKey",
+          "token",
           "*.key",
           "*.apiKey",
+          "*.token",
           "headers.authorization",
           'headers["x-goog-api-key"]',
           "headers.cookie",
@@ -25,10 +71,26 @@ export function createLogger(options: { level: string; destination?: pino.Destin
           "req.headers.cookie",
           "*.headers.authorization",
           '*.headers["x-goog-api-key"]',
+          "*.headers.cookie",
         ],
         censor: "[redacted]",
       },
     },
-    options.destination,
+    scrubbing,
   );
+  (logger as LoggerWithSecrets)[SECRET_SOURCES] = sources;
+  return logger;
+}
+
+/**
+ * Tells a logger made by `createLogger` (or a child of one) which strings it must never write; the
+ * source is read for every line, so keys added at runtime are covered at once.
+ */
+export function neverLog(logger: Logger, secrets: SecretSource): void {
+  const sources = (logger as LoggerWithSecrets)[SECRET_SOURCES];
+  if (sources && !sources.includes(secrets)) sources.push(secrets);
+}
+
+function* knownSecrets(sources: readonly SecretSource[]): Iterable<string | undefined> {
+  for (const source of sources) yield* source();
 }

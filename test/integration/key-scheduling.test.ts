@@ -116,7 +116,7 @@ describe("cooldowns that follow what Google says", () => {
     expect(first.headers.get("x-should-retry")).toBe("false");
     const untilReset = Math.ceil((nextPacificMidnight(clock.now()) - clock.now()) / 1000);
     expect(Number(first.headers.get("retry-after"))).toBe(untilReset);
-    expect(first.json.error).toMatchObject({ type: "rate_limit_error", code: "insufficient_quota" });
+    expect(first.json.error).toMatchObject({ type: "rate_limit_error", code: "rate_limit_exceeded" });
     expect(first.json.error.message).toMatch(/daily quota/);
     const calls = harness.fake.requests.length;
     expect((await postJson(`${harness.url}/v1/chat/completions`, chat("gemini-2.5-pro"))).status).toBe(429);

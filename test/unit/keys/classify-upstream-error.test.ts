@@ -133,6 +133,22 @@ describe("classifyUpstreamError: server and network trouble", () => {
     expect(classify(reply)).toMatchObject({ kind: "server_error", countsAsFailure: false });
   });
 
+  test("an error object inside a started stream is classified by what it says", () => {
+    const overloaded = new UpstreamError("stream", "This model is currently experiencing high demand.", {
+      status: 503,
+      googleStatus: "UNAVAILABLE",
+    });
+    expect(classifyUpstreamError(overloaded, { now: NOW })).toMatchObject({
+      kind: "server_error",
+      countsAsFailure: false,
+    });
+    const limited = new UpstreamError("stream", "Resource has been exhausted", {
+      status: 429,
+      googleStatus: "RESOURCE_EXHAUSTED",
+    });
+    expect(classifyUpstreamError(limited, { now: NOW })).toMatchObject({ kind: "rate_limited_unspecified" });
+  });
+
   test.each([
     ["network", "network_error"],
     ["stream", "network_error"],

@@ -1,0 +1,59 @@
+import { AsyncLocalStorage } from "node:async_hooks";
+import type { TokenType } from "./metrics.js";
+
+/**
+ * What one client request did upstream, gathered while it runs and written in its log line: the key
+ * that served it (by id), how many upstream attempts it took, the upstream's latency and the tokens.
+ * Dispatch and the metrics fill it in through the functions below, so no route has to thread it along.
+ */
+export interface RequestFacts {
+  /** The id (never the key) of the last key an attempt used. */
+  keyId?: string;
+  attempts: number;
+  /** The model whose quota the request spent, as the metrics label it. */
+  model?: string;
+  /** Time until the upstream started answering, on the attempt that succeeded. */
+  upstreamLatencyMs?: number;
+  tokens?: Record<TokenType, number>;
+}
+
+const storage = new AsyncLocalStorage<RequestFacts>();
+
+/** Runs `next` (the rest of the middleware chain) with a fresh record of facts. */
+export function runWithRequestFacts(facts: RequestFacts, next: () => void): void {
+  storage.run(facts, next);
+}
+
+export function currentRequestFacts(): RequestFacts | undefined {
+  return storage.getStore();
+}
+
+/** An attempt of the current request goes upstream with this key. */
+export function noteUpstreamKey(keyId: string): void {
+  const facts = storage.getStore();
+  if (facts) facts.keyId = keyId;
+}
+
+/** An upstream attempt of the current request ended (in success or failure). */
+export function noteUpstreamAttempt(model: string): void {
+  const facts = storage.getStore();
+  if (!facts) return;
+  facts.model ??= model;
+  facts.attempts += 1;
+}
+
+export function noteUpstreamLatency(model: string, seconds: number): void {
+  const facts = storage.getStore();
+  if (!facts) return;
+  facts.model ??= model;
+  facts.upstreamLatencyMs = Math.round(seconds * 1000);
+}
+
+export function noteTokens(model: string, usage: Record<TokenType, number>): void {
+  const facts = storage.getStore();
+  if (!facts) return;
+  facts.model ??= model;
+  facts.tokens ??= { prompt: 0, completion: 0, reasoning: 0, cached: 0 };
+  const tokens = facts.tokens;
+  for (const type of ["prompt", "completion", "reasoning", "cached"] as const) tokens[type] += usage[type];
+}
