@@ -3,6 +3,7 @@ import type { DispatchDependencies } from "../dispatch/dispatch.js";
 import type { Gateway } from "../gateway.js";
 import type { GeminiUsageMetadata } from "../gemini/wire-types.js";
 import type { KeyLease } from "../keys/key-pool.js";
+import { recordTokenUsage, usageFromGemini } from "../passthrough/token-usage.js";
 import type { UpstreamAttempt } from "../upstream/gemini-client.js";
 
 /** What both the streaming and the non-streaming path need to know about one chat request. */
@@ -43,15 +44,5 @@ export function sendGenerate(call: ChatCall, lease: KeyLease, stream: boolean): 
 
 /** Counts a finished call's tokens in the metrics and in the key's usage of the day. */
 export function recordUsage(call: ChatCall, keyId: string, usage: GeminiUsageMetadata | undefined): void {
-  if (!usage) return;
-  const prompt = (usage.promptTokenCount ?? 0) + (usage.toolUsePromptTokenCount ?? 0);
-  const reasoning = usage.thoughtsTokenCount ?? 0;
-  const completion = (usage.candidatesTokenCount ?? 0) + reasoning;
-  call.gateway.metrics.countTokens(call.model, {
-    prompt,
-    completion,
-    reasoning,
-    cached: usage.cachedContentTokenCount ?? 0,
-  });
-  call.gateway.pool.recordTokens(keyId, { promptTokens: prompt, completionTokens: completion });
+  recordTokenUsage(call.gateway, call.model, keyId, usageFromGemini({ usageMetadata: usage }));
 }

@@ -47,12 +47,13 @@ export function nativeRoutes(gateway: Gateway): Router {
   const router = Router();
   const rawBody = express.raw({ type: () => true, limit: gateway.config.bodyLimit });
 
-  router.get("/v1beta/models", async (request, response) => {
-    await relayUpstream(
+  /** Model reads spend no generation quota and come back as Google wrote them. */
+  const relayModelRead = (request: Request, response: Response, path: string) =>
+    relayUpstream(
       {
         gateway,
         method: "GET",
-        path: "/v1beta/models",
+        path,
         query: forwardedQuery(request.originalUrl),
         body: undefined,
         auth: "x-goog-api-key",
@@ -63,6 +64,9 @@ export function nativeRoutes(gateway: Gateway): Router {
       },
       response,
     );
+
+  router.get("/v1beta/models", async (request, response) => {
+    await relayModelRead(request, response, "/v1beta/models");
   });
 
   router.get("/v1beta/models/:modelAction", async (request, response) => {
@@ -70,21 +74,7 @@ export function nativeRoutes(gateway: Gateway): Router {
     if (action !== undefined || model === "") {
       throw notFound(request, "GET reads a model, e.g. GET /v1beta/models/gemini-2.5-flash.");
     }
-    await relayUpstream(
-      {
-        gateway,
-        method: "GET",
-        path: `/v1beta/models/${encodeURIComponent(model)}`,
-        query: forwardedQuery(request.originalUrl),
-        body: undefined,
-        auth: "x-goog-api-key",
-        model: undefined,
-        mode: "buffered",
-        signal: requestSignal(request, response),
-        relayClientErrors: true,
-      },
-      response,
-    );
+    await relayModelRead(request, response, `/v1beta/models/${encodeURIComponent(model)}`);
   });
 
   router.post("/v1beta/models/:modelAction", rawBody, async (request, response) => {
