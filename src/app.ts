@@ -59,6 +59,8 @@ export function createApp(gateway: Gateway): Express {
   gateway.metrics.neverLabel(secrets);
   const app = express();
   app.disable("x-powered-by");
+  // API clients never send If-None-Match; hashing every JSON body for an ETag is wasted work.
+  app.set("etag", false);
   app.set("trust proxy", false);
   app.use(collapseSlashes);
   app.use(requestId);

@@ -20,12 +20,28 @@ export interface ChatCall {
   created: number;
 }
 
+/** Random bytes drawn in blocks: one `randomBytes` call per id costs more than the rest of the id. */
+const ID_BYTES = 12;
+const POOL_BYTES = ID_BYTES * 256;
+let idPool = Buffer.alloc(0);
+let idOffset = POOL_BYTES;
+
+function randomId(): string {
+  if (idOffset >= idPool.length) {
+    idPool = randomBytes(POOL_BYTES);
+    idOffset = 0;
+  }
+  const id = idPool.toString("base64url", idOffset, idOffset + ID_BYTES);
+  idOffset += ID_BYTES;
+  return id;
+}
+
 export function newCompletionId(): string {
-  return `chatcmpl-${randomBytes(12).toString("base64url")}`;
+  return `chatcmpl-${randomId()}`;
 }
 
 export function newToolCallId(): string {
-  return `call_${randomBytes(12).toString("base64url")}`;
+  return `call_${randomId()}`;
 }
 
 /** One upstream call of a chat request on one key. */

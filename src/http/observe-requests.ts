@@ -22,25 +22,14 @@ function routeLabel(pattern: string | undefined, path: string): string {
 }
 
 /**
- * Express sets `request.route` when a route matches; `request.baseUrl` is right only at that moment
- * (a router restores it when an error leaves it), so the full pattern is taken then.
+ * The matched route's pattern. Every API router is mounted at the root, so `request.route.path` is the
+ * whole pattern. (Watching the assignment with a property setter would reshape every request object,
+ * which costs more than the whole rest of this middleware; see bench/README.md.)
  */
-function captureRoutePattern(request: Request): () => string | undefined {
-  let route: unknown;
-  let pattern: string | undefined;
-  Object.defineProperty(request, "route", {
-    configurable: true,
-    enumerable: true,
-    get: () => route,
-    set(value: unknown) {
-      route = value;
-      const path = (value as { path?: unknown } | undefined)?.path;
-      if (path === undefined) return;
-      const text = typeof path === "string" ? path : Array.isArray(path) ? path.join("|") : String(path);
-      pattern = `${request.baseUrl}${text}`;
-    },
-  });
-  return () => pattern;
+function routePattern(request: Request): string | undefined {
+  const path = (request.route as { path?: unknown } | undefined)?.path;
+  if (path === undefined) return undefined;
+  return typeof path === "string" ? path : Array.isArray(path) ? path.join("|") : String(path);
 }
 
 /**
@@ -53,10 +42,9 @@ export function observeRequests(dependencies: { logger: Logger; metrics: Metrics
   return (request: Request, response: Response, next: NextFunction): void => {
     const startedAt = performance.now();
     const path = request.path;
-    const pattern = captureRoutePattern(request);
     const facts: RequestFacts = { attempts: 0 };
     response.once("close", () => {
-      const route = routeLabel(pattern(), path);
+      const route = routeLabel(routePattern(request), path);
       // 499 (as nginx says): the client left before any answer started, so no status ever went out.
       const status = response.headersSent ? response.statusCode : CLIENT_CLOSED_REQUEST;
       const seconds = (performance.now() - startedAt) / 1000;

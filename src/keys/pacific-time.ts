@@ -34,10 +34,21 @@ function pacificClock(instant: number): PacificClock {
   };
 }
 
+const HOUR_MS = 3_600_000;
+let cachedHour = Number.NaN;
+let cachedDay = "";
+
 /** The calendar day in Los Angeles, `YYYY-MM-DD`: the day a daily quota counts against. */
 export function pacificDay(instant: number): string {
-  const { year, month, day } = pacificClock(instant);
-  return `${year}-${String(month).padStart(2, "0")}-${String(day).padStart(2, "0")}`;
+  // Los Angeles is a whole number of hours from UTC, so one UTC hour lies within one Pacific day;
+  // caching by hour spares the time-zone formatter on every request.
+  const hour = Math.floor(instant / HOUR_MS);
+  if (hour !== cachedHour) {
+    const { year, month, day } = pacificClock(instant);
+    cachedDay = `${year}-${String(month).padStart(2, "0")}-${String(day).padStart(2, "0")}`;
+    cachedHour = hour;
+  }
+  return cachedDay;
 }
 
 /** The first instant after `instant` at which it is 00:00 in Los Angeles. */

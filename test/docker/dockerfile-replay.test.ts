@@ -340,7 +340,11 @@ describe("the Docker image, replayed without Docker", () => {
   });
 
   test("CMD runs node directly (exec form), so SIGTERM reaches it", () => {
-    expect(execForm(last("CMD")?.argument ?? "")).toEqual(["node", "dist/server.js"]);
+    const command = execForm(last("CMD")?.argument ?? "");
+    expect(command[0]).toBe("node");
+    expect(command.at(-1)).toBe("dist/server.js");
+    // The same Node flags as `npm start`, so the image and the README's command behave alike.
+    expect(command.slice(1, -1)).toEqual(["--max-semi-space-size=8"]);
   });
 
   test("the replayed image serves a chat completion with the mounted keys", async () => {
