@@ -72,10 +72,7 @@ async function main() {
   const generator = wrkVersion() ? "wrk" : "autocannon";
   const scratch = mkdtempSync(join(tmpdir(), "gemini-rotator-compare-"));
   const keysFile = join(scratch, "keys.txt");
-  writeFileSync(
-    keysFile,
-    "AIzaBenchFakeKey00000000000000000000001\nAIzaBenchFakeKey00000000000000000000002\n",
-  );
+  writeFileSync(keysFile, "bench-fake-key-0001\nbench-fake-key-0002\n");
   const fake = await startFake(join(here, "fake-gemini.mjs"));
   const workloads = await buildWorkloads(variants[0].dist);
   const rows = new Map(variants.map((variant) => [variant.name, []]));

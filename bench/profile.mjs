@@ -120,10 +120,7 @@ async function main() {
   const scratch = mkdtempSync(join(tmpdir(), "gemini-rotator-profile-"));
   const profileFolder = join(scratch, "profile");
   const keysFile = join(scratch, "keys.txt");
-  writeFileSync(
-    keysFile,
-    "AIzaBenchFakeKey00000000000000000000001\nAIzaBenchFakeKey00000000000000000000002\n",
-  );
+  writeFileSync(keysFile, "bench-fake-key-0001\nbench-fake-key-0002\n");
   const fake = await startFake(join(here, "fake-gemini.mjs"));
   const gateway = await startGateway(
     join(distFolder, "server.js"),

@@ -160,7 +160,7 @@ async function main() {
   const keysFile = join(scratch, "keys.txt");
   writeFileSync(
     keysFile,
-    `${Array.from({ length: 4 }, (_, index) => `AIzaBenchFakeKey${String(index).padStart(23, "0")}`).join("\n")}\n`,
+    `${Array.from({ length: 4 }, (_, index) => `bench-fake-key-${String(index).padStart(4, "0")}`).join("\n")}\n`,
   );
   const gatewayEnvironment = (logLevel, stateName) => ({
     KEYS_FILE: keysFile,
