@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { type ModelAlias, parseModelAliases } from "./gemini/model-aliases.js";
 
 /**
  * The gateway's settings, read once from the environment at start-up (see ../shared/CONTRACT.md).
@@ -35,6 +36,8 @@ export interface Config {
   readonly watchKeysFile: boolean;
   /** A stream silent this long gets an SSE comment (`: ping`), so clients' body timeouts do not cut it. */
   readonly sseKeepaliveMs: number;
+  /** `MODEL_ALIASES`: client model names → Gemini models on the OpenAI- and Anthropic-shaped routes. */
+  readonly modelAliases: readonly ModelAlias[];
 }
 
 export class ConfigError extends Error {
@@ -132,6 +135,17 @@ const environmentSchema = z.object({
     "SSE_KEEPALIVE_MS",
     "set SSE_KEEPALIVE_MS in milliseconds such as 15000",
   ).default(15000),
+  MODEL_ALIASES: z
+    .string()
+    .default("")
+    .transform((text, context) => {
+      try {
+        return parseModelAliases(text);
+      } catch (error) {
+        context.addIssue({ code: "custom", message: `MODEL_ALIASES: ${(error as Error).message}` });
+        return z.NEVER;
+      }
+    }),
 });
 
 /** Reads and validates the environment; throws one `ConfigError` naming the variable and the fix. */
@@ -170,6 +184,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv): Config {
     corsOrigin: env.CORS_ORIGIN,
     watchKeysFile: env.WATCH_KEYS_FILE,
     sseKeepaliveMs: env.SSE_KEEPALIVE_MS,
+    modelAliases: Object.freeze(env.MODEL_ALIASES),
   });
 }
 
