@@ -1,0 +1,119 @@
+import type { AnswerEvent } from "../../engine/answer-events.js";
+import { assertNever } from "../../translate/assert-never.js";
+import type { ToolNameMap } from "../../translate/tool-name-map.js";
+import { type SignatureTarget, toThinkingSignature } from "./thinking-signature.js";
+import type { ContentBlockEvent } from "./wire-types.js";
+
+export interface ContentBlockAssembler {
+  /** The block events for one answer event (a finish, or another candidate's event, makes none). */
+  push(event: AnswerEvent): ContentBlockEvent[];
+  /** Closes the block still open, at the end of the answer. */
+  end(): ContentBlockEvent[];
+}
+
+type OpenBlock = { kind: "text" | "thinking"; index: number } | undefined;
+
+/**
+ * Answer events → Anthropic content blocks, with their `index`, for the stream encoder and the message
+ * renderer alike, so a streamed and a whole answer hold the same blocks. Only candidate 0 is read (an
+ * Anthropic message has one).
+ *
+ * - Text runs become `text` blocks, thought summaries `thinking` blocks.
+ * - A Gemini thought signature is carried in a thinking block's `signature`, where Anthropic clients keep
+ *   signatures and send them back (thinking-signature.ts): a tool call's closes the thinking block right
+ *   before its `tool_use` (the open one, whose thoughts led to the call, or an empty one); a text part's
+ *   (Gemini signs a text part at its end) closes a thinking block right after that text.
+ * - A tool call is whole in Gemini, so its `tool_use` block gets the whole input as one
+ *   `input_json_delta`; its name goes back to the client's spelling.
+ */
+export function createContentBlockAssembler(toolNames: ToolNameMap): ContentBlockAssembler {
+  let open: OpenBlock;
+  let nextIndex = 0;
+
+  const closeOpen = (): ContentBlockEvent[] => {
+    if (open === undefined) return [];
+    const index = open.index;
+    open = undefined;
+    return [{ type: "content_block_stop", index }];
+  };
+
+  /** The index of an open block of this kind, closing another and starting one when needed. */
+  const ensureOpen = (kind: "text" | "thinking", events: ContentBlockEvent[]): number => {
+    if (open?.kind === kind) return open.index;
+    events.push(...closeOpen());
+    const index = nextIndex++;
+    open = { kind, index };
+    events.push({
+      type: "content_block_start",
+      index,
+      content_block:
+        kind === "text" ? { type: "text", text: "" } : { type: "thinking", thinking: "", signature: "" },
+    });
+    return index;
+  };
+
+  /** Puts the signature on the open thinking block, or on a new empty one, and closes it. */
+  const signedThinkingBlock = (signature: string, target: SignatureTarget): ContentBlockEvent[] => {
+    const events: ContentBlockEvent[] = [];
+    const index = ensureOpen("thinking", events);
+    const delta = { type: "signature_delta", signature: toThinkingSignature(signature, target) } as const;
+    events.push({ type: "content_block_delta", index, delta }, ...closeOpen());
+    return events;
+  };
+
+  const appendTo = (kind: "text" | "thinking", text: string): ContentBlockEvent[] => {
+    const events: ContentBlockEvent[] = [];
+    const index = ensureOpen(kind, events);
+    events.push({
+      type: "content_block_delta",
+      index,
+      delta: kind === "text" ? { type: "text_delta", text } : { type: "thinking_delta", thinking: text },
+    });
+    return events;
+  };
+
+  return {
+    push(event) {
+      if (event.candidate !== 0) return [];
+      switch (event.type) {
+        case "text":
+          return appendTo("text", event.text);
+        case "reasoning":
+          return appendTo("thinking", event.text);
+        case "signature":
+          return signedThinkingBlock(event.signature, "previous text");
+        case "tool_call": {
+          const events =
+            event.signature === undefined
+              ? closeOpen()
+              : signedThinkingBlock(event.signature, "next tool_use");
+          const index = nextIndex++;
+          events.push(
+            {
+              type: "content_block_start",
+              index,
+              content_block: {
+                type: "tool_use",
+                id: event.id,
+                name: toolNames.toOpenAI(event.name),
+                input: {},
+              },
+            },
+            {
+              type: "content_block_delta",
+              index,
+              delta: { type: "input_json_delta", partial_json: JSON.stringify(event.args) },
+            },
+            { type: "content_block_stop", index },
+          );
+          return events;
+        }
+        case "finish":
+          return [];
+        default:
+          return assertNever(event, "answer event");
+      }
+    },
+    end: closeOpen,
+  };
+}
