@@ -1,37 +1,29 @@
 /**
- * Anthropic Messages streams for tests: read the named events, check every rule of Anthropic's
- * "Streaming Messages" reference (and what the official SDK's MessageStream relies on), and accumulate
- * the final message the way a client does.
+ * Anthropic Messages streams for tests, on the generic SSE reader (sse.ts): read the named events, check
+ * every rule of Anthropic's "Streaming Messages" reference (and what the official SDK's MessageStream
+ * relies on), and accumulate the final message the way a client does.
  */
-import { createParser } from "eventsource-parser";
+import { parseSse, postSse, type SseAnswer, type SseEvent } from "./sse.js";
 
-/** One SSE event: its `event:` name, its data and the data parsed. */
-export interface StreamRecord {
-  event?: string;
-  data: string;
-  json?: any;
-}
+/** One SSE event: its `event:` name, its data and the data parsed (a record of sse.ts). */
+export type StreamRecord = Pick<SseEvent, "event" | "data" | "json">;
 
 /** The events of a whole SSE body (LF, CRLF or CR framing, fed whole or in pieces). */
 export function parseAnthropicSse(body: string | Iterable<string>): StreamRecord[] {
-  const records: StreamRecord[] = [];
-  const parser = createParser({
-    onEvent(message) {
-      let json: unknown;
-      try {
-        json = JSON.parse(message.data);
-      } catch {
-        json = undefined;
-      }
-      records.push({
-        ...(message.event === undefined ? {} : { event: message.event }),
-        data: message.data,
-        json,
-      });
-    },
-  });
-  for (const piece of typeof body === "string" ? [body] : body) parser.feed(piece);
-  return records;
+  return parseSse(body).events;
+}
+
+/** `POST /v1/messages` with `stream: true`, read as SSE (a JSON error body lands in `json`). */
+export function postMessagesStream(
+  url: string,
+  body: Record<string, unknown>,
+  headers: Record<string, string> = {},
+): Promise<SseAnswer> {
+  return postSse(
+    `${url}/v1/messages`,
+    { ...body, stream: true },
+    { "anthropic-version": "2023-06-01", ...headers },
+  );
 }
 
 export interface StreamExpectations {
