@@ -153,6 +153,29 @@ describe("the recorded Claude Code request", () => {
   });
 });
 
+describe("Claude Code's other requests", () => {
+  test("the session title (interactive sessions): no tools, JSON output, medium effort, accepted", async () => {
+    const converted = convert(claudeCodeCapture("session-title").body, { modelAliases: claudeCodeAliases });
+    expect(converted.body.tools).toBeUndefined();
+    expect(converted.body.generationConfig).toEqual({
+      maxOutputTokens: 65536,
+      responseMimeType: "application/json",
+      responseJsonSchema: claudeCodeCapture("session-title").body.output_config.format.schema,
+      thinkingConfig: { thinkingBudget: 8192 },
+    });
+    fake.enqueue(reply.text('{"title": "Python hello script"}'));
+    const answer = await generate(converted.model, converted.body, true);
+    expect(answer.status).toBe(200);
+  });
+
+  test("the WebSearch tool's request: Gemini's own search, no calling config, accepted", async () => {
+    const converted = convert(claudeCodeCapture("web-search").body);
+    expect(converted.body.tools).toEqual([{ googleSearch: {} }]);
+    expect(converted.body.toolConfig).toBeUndefined();
+    expect((await generate(converted.model, converted.body, true)).status).toBe(200);
+  });
+});
+
 describe("a Gemini 3 tool loop through the Anthropic wire format", () => {
   const model = "gemini-3-flash-preview";
 
