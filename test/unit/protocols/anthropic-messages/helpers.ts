@@ -11,8 +11,12 @@ import { parseMessagesRequest } from "../../../../src/protocols/anthropic-messag
 
 const fixtures = join(dirname(fileURLToPath(import.meta.url)), "fixtures");
 
-/** A request Claude Code 2.1.328 really sent (long strings cut to their length), by its `stream` flag. */
-export function claudeCodeCapture(kind: "stream" | "nonstream"): {
+/**
+ * A request Claude Code 2.1.328 really sent (long strings cut to their length): its first turn
+ * (`stream`, and `nonstream`, its retry without streaming), the session-title request of an interactive
+ * session, and the sub-request of its WebSearch tool.
+ */
+export function claudeCodeCapture(kind: "stream" | "nonstream" | "session-title" | "web-search"): {
   headers: Record<string, string>;
   body: any;
 } {
