@@ -27,7 +27,7 @@ export interface MessagesRequestContext {
   modelAliases: readonly ModelAlias[];
   /** Thought signatures the gateway stored from its earlier answers, by tool-use id. */
   thoughtSignatures: ReadonlyMap<string, string>;
-  /** http(s) images and documents already downloaded by the route (see `collectRemoteMediaUrls`). */
+  /** http(s) images already downloaded by the route (see `collectRemoteMediaUrls`). */
   remoteMedia: ReadonlyMap<string, GeminiInlineData>;
   /** `REASONING_OUTPUT`. */
   reasoningOutput: ReasoningOutput;
@@ -89,25 +89,28 @@ export function convertCountTokensRequest(
 }
 
 /**
- * The http(s) URLs of the request's image and document sources, in order and without duplicates: the
- * route downloads these before translating (translation itself does no I/O).
+ * The http(s) URLs of the request's images (tool results' included), in order and without duplicates:
+ * the route downloads these before translating (translation itself does no I/O).
  */
 export function collectRemoteMediaUrls(request: CountTokensRequest): string[] {
   const urls = new Set<string>();
-  const visitMedia = (block: ImageBlock | DocumentBlock) => {
+  const visitImage = (block: ImageBlock) => {
+    if (block.source.type === "url" && isDownloadableMediaUrl(block.source.url)) urls.add(block.source.url);
+  };
+  const visitDocument = (block: DocumentBlock) => {
     const source = block.source;
-    if (source.type === "url" && isDownloadableMediaUrl(source.url)) urls.add(source.url);
-    if (source.type === "content" && typeof source.content !== "string") {
-      for (const inner of source.content) if (inner.type === "image") visitMedia(inner);
-    }
+    if (source.type !== "content" || typeof source.content === "string") return;
+    for (const inner of source.content) if (inner.type === "image") visitImage(inner);
   };
   for (const message of request.messages) {
     if (message.role !== "user" || typeof message.content === "string") continue;
     for (const block of message.content) {
-      if (block.type === "image" || block.type === "document") visitMedia(block);
+      if (block.type === "image") visitImage(block);
+      if (block.type === "document") visitDocument(block);
       if (block.type !== "tool_result" || typeof block.content === "string") continue;
       for (const inner of block.content ?? []) {
-        if (inner.type === "image" || inner.type === "document") visitMedia(inner);
+        if (inner.type === "image") visitImage(inner);
+        if (inner.type === "document") visitDocument(inner);
       }
     }
   }

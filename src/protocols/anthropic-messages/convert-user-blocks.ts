@@ -5,7 +5,7 @@ import { isDownloadableMediaUrl } from "../../translate/convert-user-content.js"
 import type { DocumentBlock, ImageBlock } from "./request-schema.js";
 
 export interface MediaContext {
-  /** http(s) images and documents the route downloaded before translating, by URL. */
+  /** http(s) images the route downloaded before translating, by URL. */
   remoteMedia: ReadonlyMap<string, GeminiInlineData>;
 }
 
@@ -28,8 +28,9 @@ export function convertImageBlock(block: ImageBlock, context: MediaContext, path
 }
 
 /**
- * A document block → Gemini parts: a PDF (base64 or URL) as inlineData, plain text and content documents
- * as their text (and images). A title or context the client gave is kept as a line before it.
+ * A document block → Gemini parts: a base64 PDF as inlineData, plain text and content documents as their
+ * text (and images), a Gemini file by reference. A title or context the client gave is kept as a line
+ * before it.
  */
 export function convertDocumentBlock(
   block: DocumentBlock,
@@ -59,7 +60,14 @@ export function convertDocumentBlock(
       });
       break;
     case "url":
-      parts.push(mediaFromUrl(source.url, context, `${path}.source.url`));
+      // The gateway's downloader takes images only (it checks what it fetched is one).
+      if (source.url.startsWith(geminiFileUrlPrefix)) parts.push({ fileData: { fileUri: source.url } });
+      else {
+        throw invalidRequest(
+          `'${path}.source.url': this gateway downloads only images; send the document as a base64 source.`,
+          `${path}.source.url`,
+        );
+      }
       break;
     case "file":
       throw filesApiError(`${path}.source.file_id`);

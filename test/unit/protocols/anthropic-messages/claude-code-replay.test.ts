@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import type { AnswerEvent } from "../../../../src/engine/answer-events.js";
+import { createGeminiEventConverter } from "../../../../src/engine/convert-gemini-to-events.js";
 import type { GeminiGenerateContentResponse } from "../../../../src/gemini/wire-types.js";
 import { convertCountTokensRequest } from "../../../../src/protocols/anthropic-messages/convert-request.js";
 import { createMessageStreamEncoder } from "../../../../src/protocols/anthropic-messages/encode-stream.js";
@@ -36,43 +37,14 @@ async function generate(model: string, body: unknown, stream = false) {
   return callFake(fake, `/v1beta/models/${model}:${action}`, { body, apiKey: KEY });
 }
 
-/**
- * Gemini chunks → answer events, the way the engine reads them (its converter lands with the engine):
- * thoughts, text and the signature of a text part, whole calls with their signature, the finish.
- */
+/** Gemini chunks → answer events, through the engine's own converter. */
 function answerEventsOf(chunks: GeminiGenerateContentResponse[]): AnswerEvent[] {
-  const events: AnswerEvent[] = [];
   let calls = 0;
-  let madeToolCall = false;
-  for (const chunk of chunks) {
-    const candidate = chunk.candidates?.[0];
-    for (const part of candidate?.content?.parts ?? []) {
-      if (part.functionCall !== undefined) {
-        madeToolCall = true;
-        events.push({
-          type: "tool_call",
-          candidate: 0,
-          id: `toolu_replay${++calls}`,
-          name: part.functionCall.name,
-          args: part.functionCall.args ?? {},
-          ...(part.thoughtSignature ? { signature: part.thoughtSignature } : {}),
-        });
-        continue;
-      }
-      if (part.text)
-        events.push({ type: part.thought ? "reasoning" : "text", candidate: 0, text: part.text });
-      if (part.thoughtSignature)
-        events.push({ type: "signature", candidate: 0, signature: part.thoughtSignature });
-    }
-    if (candidate?.finishReason) {
-      events.push({
-        type: "finish",
-        candidate: 0,
-        finish: { kind: "stop", geminiReason: candidate.finishReason, message: undefined, madeToolCall },
-      });
-    }
-  }
-  return events;
+  const converter = createGeminiEventConverter({
+    newToolCallId: () => `toolu_replay${++calls}`,
+    includeReasoning: true,
+  });
+  return [...chunks.flatMap((chunk) => converter.push(chunk)), ...converter.finishEvents()];
 }
 
 const summary = {

@@ -153,6 +153,20 @@ describe("content blocks", () => {
     ]);
   });
 
+  test("a document URL (the downloader takes images only) is a 400 that says to send base64", () => {
+    expect(() =>
+      convert(
+        request([user([{ type: "document", source: { type: "url", url: "https://a.example/doc.pdf" } }])]),
+      ),
+    ).toThrow(
+      expect.objectContaining({
+        status: 400,
+        param: "messages[0].content[0].source.url",
+        message: expect.stringContaining("base64"),
+      }),
+    );
+  });
+
   test("a file_id source (Anthropic's Files API) and an undownloaded URL are 400s naming the block", () => {
     expect(() =>
       convert(request([user([{ type: "image", source: { type: "file", file_id: "file_1" } }])])),
@@ -164,12 +178,18 @@ describe("content blocks", () => {
     ).toThrow(expect.objectContaining({ status: 400, param: "messages[0].content[0].source.url" }));
   });
 
-  test("the route downloads image and document URLs, tool results' included, once each; never Gemini files", () => {
+  test("the route downloads image URLs, tool results' included, once each; never Gemini files", () => {
     const parsed = parseMessagesRequest(
       request([
         user([
           { type: "image", source: { type: "url", url: "https://a.example/1.png" } },
-          { type: "document", source: { type: "url", url: "https://a.example/doc.pdf" } },
+          {
+            type: "document",
+            source: {
+              type: "content",
+              content: [{ type: "image", source: { type: "url", url: "https://a.example/3.png" } }],
+            },
+          },
           {
             type: "image",
             source: { type: "url", url: "https://generativelanguage.googleapis.com/v1beta/files/x" },
@@ -186,7 +206,7 @@ describe("content blocks", () => {
     );
     expect(collectRemoteMediaUrls(parsed)).toEqual([
       "https://a.example/1.png",
-      "https://a.example/doc.pdf",
+      "https://a.example/3.png",
       "https://a.example/2.png",
     ]);
   });
