@@ -26,7 +26,19 @@ type OpenBlock = { kind: "text" | "thinking"; index: number } | undefined;
  * - A tool call is whole in Gemini, so its `tool_use` block gets the whole input as one
  *   `input_json_delta`; its name goes back to the client's spelling.
  */
-export function createContentBlockAssembler(toolNames: ToolNameMap): ContentBlockAssembler {
+export interface ContentBlockOptions {
+  /** Turns the Gemini-safe function names back into the client's tool names. */
+  toolNames: ToolNameMap;
+  /**
+   * The client asked for thinking (`enabled` or `adaptive`): signatures travel in thinking blocks. A
+   * client that did not would not expect thinking blocks at all; its calls' signatures are still kept
+   * in the gateway's store by tool-use id, which is all Gemini 3 requires.
+   */
+  thinkingBlocks: boolean;
+}
+
+export function createContentBlockAssembler(options: ContentBlockOptions): ContentBlockAssembler {
+  const { toolNames, thinkingBlocks } = options;
   let open: OpenBlock;
   let nextIndex = 0;
 
@@ -81,12 +93,12 @@ export function createContentBlockAssembler(toolNames: ToolNameMap): ContentBloc
         case "reasoning":
           return appendTo("thinking", event.text);
         case "signature":
-          return signedThinkingBlock(event.signature, "previous text");
+          return thinkingBlocks ? signedThinkingBlock(event.signature, "previous text") : [];
         case "tool_call": {
           const events =
-            event.signature === undefined
-              ? closeOpen()
-              : signedThinkingBlock(event.signature, "next tool_use");
+            event.signature !== undefined && thinkingBlocks
+              ? signedThinkingBlock(event.signature, "next tool_use")
+              : closeOpen();
           const index = nextIndex++;
           events.push(
             {

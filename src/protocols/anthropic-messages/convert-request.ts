@@ -42,6 +42,8 @@ export interface ConvertedMessagesRequest {
   stream: boolean;
   /** Turns the Gemini-safe function names of the answer back into the client's tool names. */
   toolNames: ToolNameMap;
+  /** The client asked for thinking (`enabled` or `adaptive`), so the answer may hold thinking blocks. */
+  thinkingBlocks: boolean;
 }
 
 /** Body of Gemini's `countTokens`: the whole request, so system text and tools are counted too. */
@@ -67,6 +69,7 @@ export function convertMessagesRequest(
     body,
     stream: request.stream === true,
     toolNames: conversation.toolNames,
+    thinkingBlocks: request.thinking?.type === "enabled" || request.thinking?.type === "adaptive",
   };
 }
 

@@ -1,17 +1,16 @@
 import type { AnswerSummary, Finish, StreamEncoder } from "../../engine/answer-events.js";
-import type { ToolNameMap } from "../../translate/tool-name-map.js";
-import { createContentBlockAssembler } from "./assemble-content-blocks.js";
+import { type ContentBlockOptions, createContentBlockAssembler } from "./assemble-content-blocks.js";
 import { toAnthropicUsage } from "./convert-usage.js";
 import { toAnthropicFailureBody } from "./errors.js";
 import { toStopReason } from "./map-stop-reason.js";
 import type { AnthropicMessageResponse, ContentBlockEvent, MessageStreamEvent } from "./wire-types.js";
 
-export interface MessageStreamOptions {
+/** What writing one answer needs, streamed or whole. */
+export interface MessageAnswerOptions extends ContentBlockOptions {
   /** `msg_…`. */
   messageId: string;
   /** The model the client asked for. */
   model: string;
-  toolNames: ToolNameMap;
 }
 
 /** One named SSE event, as Anthropic frames them: `event:` then `data:` with the same `type`. */
@@ -36,8 +35,8 @@ function frames(events: readonly ContentBlockEvent[]): string {
  * carries every count: the SDK and Claude Code take `input_tokens` and the cache counts from it when
  * present.
  */
-export function createMessageStreamEncoder(options: MessageStreamOptions): StreamEncoder {
-  const blocks = createContentBlockAssembler(options.toolNames);
+export function createMessageStreamEncoder(options: MessageAnswerOptions): StreamEncoder {
+  const blocks = createContentBlockAssembler(options);
   let finish: Finish | undefined;
 
   return {

@@ -1,26 +1,18 @@
 import type { Answer } from "../../engine/answer-events.js";
 import { isPlainObject } from "../../translate/convert-tool-result.js";
-import type { ToolNameMap } from "../../translate/tool-name-map.js";
 import { createContentBlockAssembler } from "./assemble-content-blocks.js";
 import { toAnthropicUsage } from "./convert-usage.js";
+import type { MessageAnswerOptions } from "./encode-stream.js";
 import { toStopReason } from "./map-stop-reason.js";
 import type { AnthropicMessageResponse, ContentBlockEvent, MessageContentBlock } from "./wire-types.js";
-
-export interface RenderMessageOptions {
-  /** `msg_…`. */
-  messageId: string;
-  /** The model the client asked for. */
-  model: string;
-  toolNames: ToolNameMap;
-}
 
 /**
  * A whole answer → Anthropic's `message` (non-streaming). The blocks come from the same assembler as
  * the stream's, so both forms of one answer hold the same content.
  */
-export function renderMessage(answer: Answer, options: RenderMessageOptions): AnthropicMessageResponse {
+export function renderMessage(answer: Answer, options: MessageAnswerOptions): AnthropicMessageResponse {
   const candidate = answer.candidates.find((entry) => entry.index === 0);
-  const assembler = createContentBlockAssembler(options.toolNames);
+  const assembler = createContentBlockAssembler(options);
   const content: MessageContentBlock[] = [];
   for (const part of candidate?.parts ?? []) applyBlockEvents(content, assembler.push(part));
   applyBlockEvents(content, assembler.end());

@@ -163,6 +163,7 @@ describe("a Gemini 3 tool loop through the Anthropic wire format", () => {
       messageId: "msg_replay",
       model,
       toolNames: converted.toolNames,
+      thinkingBlocks: converted.thinkingBlocks,
     });
     const wire =
       encoder.start() + events.map((event) => encoder.event(event)).join("") + encoder.finish(summary);

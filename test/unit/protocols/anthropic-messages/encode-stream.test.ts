@@ -10,7 +10,7 @@ import {
 } from "../../../support/anthropic-stream.js";
 
 const toolNames = createToolNameMap(["Read", "my tool!"]);
-const options = { messageId: "msg_test", model: "claude-opus-5-5", toolNames };
+const options = { messageId: "msg_test", model: "claude-opus-5-5", toolNames, thinkingBlocks: true };
 
 const finish = (kind: Finish["kind"], madeToolCall = false, geminiReason = "STOP"): AnswerEvent => ({
   type: "finish",
@@ -179,6 +179,24 @@ describe("the event stream", () => {
     const records = parseAnthropicSse(encode([]));
     assertMessageStreamInvariants(records);
     expect(accumulateMessage(records)).toMatchObject({ content: [], stop_reason: "end_turn" });
+  });
+
+  test("a client that asked for no thinking gets no thinking block: signatures stay in the gateway's store", () => {
+    const encoder = createMessageStreamEncoder({ ...options, thinkingBlocks: false });
+    const events = [
+      text("Both."),
+      signature("SIG_TEXT"),
+      call("toolu_1", "Read", {}, "SIG_CALL"),
+      finish("stop", true),
+    ];
+    const wire =
+      encoder.start() + events.map((event) => encoder.event(event)).join("") + encoder.finish(summary);
+    const records = parseAnthropicSse(wire);
+    assertMessageStreamInvariants(records);
+    expect(accumulateMessage(records).content).toEqual([
+      { type: "text", text: "Both." },
+      { type: "tool_use", id: "toolu_1", name: "Read", input: {} },
+    ]);
   });
 
   test("ping keep-alives may come anywhere and break nothing", () => {
