@@ -1,7 +1,7 @@
 import type { AnswerEvent } from "../../engine/answer-events.js";
 import { assertNever } from "../../translate/assert-never.js";
 import type { ToolNameMap } from "../../translate/tool-name-map.js";
-import { type SignatureTarget, toThinkingSignature } from "./thinking-signature.js";
+import { toThinkingSignature } from "./thinking-signature.js";
 import type { ContentBlockEvent } from "./wire-types.js";
 
 export interface ContentBlockAssembler {
@@ -13,19 +13,6 @@ export interface ContentBlockAssembler {
 
 type OpenBlock = { kind: "text" | "thinking"; index: number } | undefined;
 
-/**
- * Answer events → Anthropic content blocks, with their `index`, for the stream encoder and the message
- * renderer alike, so a streamed and a whole answer hold the same blocks. Only candidate 0 is read (an
- * Anthropic message has one).
- *
- * - Text runs become `text` blocks, thought summaries `thinking` blocks.
- * - A Gemini thought signature is carried in a thinking block's `signature`, where Anthropic clients keep
- *   signatures and send them back (thinking-signature.ts): a tool call's closes the thinking block right
- *   before its `tool_use` (the open one, whose thoughts led to the call, or an empty one); a text part's
- *   (Gemini signs a text part at its end) closes a thinking block right after that text.
- * - A tool call is whole in Gemini, so its `tool_use` block gets the whole input as one
- *   `input_json_delta`; its name goes back to the client's spelling.
- */
 export interface ContentBlockOptions {
   /** Turns the Gemini-safe function names back into the client's tool names. */
   toolNames: ToolNameMap;
@@ -37,6 +24,21 @@ export interface ContentBlockOptions {
   thinkingBlocks: boolean;
 }
 
+/**
+ * Answer events → Anthropic content blocks, with their `index`, for the stream encoder and the message
+ * renderer alike, so a streamed and a whole answer hold the same blocks. Only candidate 0 is read (an
+ * Anthropic message has one).
+ *
+ * - Text runs become `text` blocks, thought summaries `thinking` blocks.
+ * - A tool call's Gemini thought signature closes the thinking block right before its `tool_use` (the
+ *   open one, whose thoughts led to the call, or an empty one), as Claude's interleaved thinking does;
+ *   Anthropic clients send it back with the next turn (thinking-signature.ts).
+ * - A text part's signature is not written: Gemini signs a text answer at its end, where no thinking
+ *   block may stand (Claude Code takes a message's last block for its result, and a signed first text
+ *   part of Gemini 2.5 would split the text in two). Gemini does not require those back.
+ * - A tool call is whole in Gemini, so its `tool_use` block gets the whole input as one
+ *   `input_json_delta`; its name goes back to the client's spelling.
+ */
 export function createContentBlockAssembler(options: ContentBlockOptions): ContentBlockAssembler {
   const { toolNames, thinkingBlocks } = options;
   let open: OpenBlock;
@@ -65,10 +67,10 @@ export function createContentBlockAssembler(options: ContentBlockOptions): Conte
   };
 
   /** Puts the signature on the open thinking block, or on a new empty one, and closes it. */
-  const signedThinkingBlock = (signature: string, target: SignatureTarget): ContentBlockEvent[] => {
+  const signedThinkingBlock = (signature: string): ContentBlockEvent[] => {
     const events: ContentBlockEvent[] = [];
     const index = ensureOpen("thinking", events);
-    const delta = { type: "signature_delta", signature: toThinkingSignature(signature, target) } as const;
+    const delta = { type: "signature_delta", signature: toThinkingSignature(signature) } as const;
     events.push({ type: "content_block_delta", index, delta }, ...closeOpen());
     return events;
   };
@@ -93,11 +95,11 @@ export function createContentBlockAssembler(options: ContentBlockOptions): Conte
         case "reasoning":
           return appendTo("thinking", event.text);
         case "signature":
-          return thinkingBlocks ? signedThinkingBlock(event.signature, "previous text") : [];
+          return [];
         case "tool_call": {
           const events =
             event.signature !== undefined && thinkingBlocks
-              ? signedThinkingBlock(event.signature, "next tool_use")
+              ? signedThinkingBlock(event.signature)
               : closeOpen();
           const index = nextIndex++;
           events.push(

@@ -12,7 +12,7 @@ import {
   type ServerOnlyBlock,
   serverOnlyBlockTypes,
 } from "./request-schema.js";
-import { readThinkingSignature } from "./thinking-signature.js";
+import { geminiSignatureOf } from "./thinking-signature.js";
 
 export interface MessagesContext extends ToolResultContext {
   toolNames: ToolNameMap;
@@ -41,7 +41,7 @@ interface PendingCall {
  * - `system` (a string or text blocks) and `role: "system"` messages anywhere (Claude Code sends one
  *   between turns) join `systemInstruction`, in order;
  * - an assistant message becomes a model content: text, and a functionCall per tool_use, signed with the
- *   Gemini thought signature its thinking block carried (see `signatureTargets`) or, failing that, the
+ *   Gemini thought signature its thinking block carried (see `signaturesForCalls`) or, failing that, the
  *   one the gateway stored for its id; thinking text itself is not sent back (Gemini does not read it);
  * - the tool_result blocks of a user message answer the calls of the assistant message just before it:
  *   one functionResponse per call, in the order of the calls, a made-up error response for a call left
@@ -109,23 +109,18 @@ function convertAssistantBlocks(
 ): { parts: GeminiPart[]; calls: PendingCall[] } {
   const parts: GeminiPart[] = [];
   const calls: PendingCall[] = [];
-  const { forCall, forText } = signatureTargets(blocks);
+  const carried = signaturesForCalls(blocks);
   blocks.forEach((block, position) => {
     switch (block.type) {
       case "text":
-        if (block.text !== "") {
-          const part: GeminiPart = { text: block.text };
-          const signature = forText.get(position);
-          if (signature !== undefined) part.thoughtSignature = signature;
-          parts.push(part);
-        }
+        if (block.text !== "") parts.push({ text: block.text });
         return;
       case "tool_use": {
         const geminiName = context.toolNames.toGemini(block.name);
         const part: GeminiPart = {
           functionCall: { name: geminiName, args: isPlainObject(block.input) ? block.input : {} },
         };
-        const signature = forCall.get(position) ?? context.thoughtSignatures.get(block.id);
+        const signature = carried.get(position) ?? context.thoughtSignatures.get(block.id);
         if (signature !== undefined) part.thoughtSignature = signature;
         parts.push(part);
         calls.push({ id: block.id, geminiName });
@@ -151,25 +146,18 @@ function convertAssistantBlocks(
 }
 
 /**
- * Where the Gemini signatures of an assistant message's thinking blocks belong, by block position: the
- * tool_use right after the thinking block, or the text right before it, as the mark of each says
- * (thinking-signature.ts). A signature whose block is not there (the client edited the history) is not
- * sent; signatures Claude made never are.
+ * The Gemini signatures of an assistant message's calls, by the position of their tool_use block: a
+ * thinking block right before a tool_use carries that call's (thinking-signature.ts). Signatures Claude
+ * made are never used.
  */
-function signatureTargets(blocks: readonly ContentBlock[]) {
-  const forCall = new Map<number, string>();
-  const forText = new Map<number, string>();
+function signaturesForCalls(blocks: readonly ContentBlock[]): Map<number, string> {
+  const signatures = new Map<number, string>();
   blocks.forEach((block, position) => {
-    if (block.type !== "thinking") return;
-    const carried = readThinkingSignature(block.signature);
-    if (carried === undefined) return;
-    if (carried.target === "next tool_use" && blocks[position + 1]?.type === "tool_use") {
-      forCall.set(position + 1, carried.signature);
-    } else if (carried.target === "previous text" && blocks[position - 1]?.type === "text") {
-      forText.set(position - 1, carried.signature);
-    }
+    if (block.type !== "thinking" || blocks[position + 1]?.type !== "tool_use") return;
+    const signature = geminiSignatureOf(block.signature);
+    if (signature !== undefined) signatures.set(position + 1, signature);
   });
-  return { forCall, forText };
+  return signatures;
 }
 
 function convertUserBlocks(

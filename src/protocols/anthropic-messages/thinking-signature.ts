@@ -1,33 +1,20 @@
 /**
- * Gemini thought signatures ride to the client in a `thinking` block's `signature`, where Anthropic
- * clients keep their own signatures and send them back untouched with the next turn. The mark says which
- * Gemini part the signature belongs to, so the next request puts it back exactly there:
- * - `gemini:` the function call of the `tool_use` block right after the thinking block;
- * - `gemini-text:` the text of the `text` block right before it (Gemini signs a text answer at its end).
- * A signature Claude made (history from Anthropic's API) carries no mark and is never sent to Gemini,
- * which would refuse it as corrupted: Anthropic's signatures are base64, which never holds a `:`.
+ * The Gemini thought signature of a function call rides to the client in the `signature` of the
+ * thinking block right before its `tool_use`, where Anthropic clients keep signatures and send them back
+ * untouched with the next turn (and where Claude's own interleaved thinking puts them). It is marked, so
+ * that a signature Claude made (history from Anthropic's API) is never sent to Gemini, which would refuse
+ * it as corrupted: Anthropic's signatures are base64, which never holds a `:`.
  */
-export type SignatureTarget = "next tool_use" | "previous text";
-
-const MARKS: Readonly<Record<SignatureTarget, string>> = {
-  "next tool_use": "gemini:",
-  "previous text": "gemini-text:",
-};
+const MARK = "gemini:";
 
 /** The `signature` of a thinking block for a Gemini thought signature. */
-export function toThinkingSignature(geminiSignature: string, target: SignatureTarget): string {
-  return `${MARKS[target]}${geminiSignature}`;
+export function toThinkingSignature(geminiSignature: string): string {
+  return `${MARK}${geminiSignature}`;
 }
 
-/** The Gemini thought signature a thinking block carries and where it belongs, if it carries one. */
-export function readThinkingSignature(
-  thinkingSignature: string | null | undefined,
-): { signature: string; target: SignatureTarget } | undefined {
-  if (typeof thinkingSignature !== "string") return undefined;
-  for (const [target, mark] of Object.entries(MARKS) as Array<[SignatureTarget, string]>) {
-    if (!thinkingSignature.startsWith(mark)) continue;
-    const signature = thinkingSignature.slice(mark.length);
-    return signature === "" ? undefined : { signature, target };
-  }
-  return undefined;
+/** The Gemini thought signature in a thinking block's `signature`, or undefined when it holds none. */
+export function geminiSignatureOf(thinkingSignature: string | null | undefined): string | undefined {
+  if (typeof thinkingSignature !== "string" || !thinkingSignature.startsWith(MARK)) return undefined;
+  const signature = thinkingSignature.slice(MARK.length);
+  return signature === "" ? undefined : signature;
 }

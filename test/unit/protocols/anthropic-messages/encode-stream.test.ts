@@ -79,12 +79,14 @@ describe("the event stream", () => {
     );
   });
 
-  test("thinking then text, then a Gemini 3 text signature in a thinking block after the text", () => {
+  test("thinking then text; a text part's signature (Gemini 3 signs a text answer at its end) is not written", () => {
     const wire = encode([
       reasoning("**Plan**"),
       reasoning(" more"),
-      text("Answer"),
+      text("An"),
       signature("SIG_TEXT"),
+      text("swer"),
+      signature("SIG_END"),
       finish("stop"),
     ]);
     expect(typesOf(wire)).toEqual([
@@ -95,19 +97,17 @@ describe("the event stream", () => {
       "stop 0",
       "start 1 text",
       "delta 1 text_delta",
+      "delta 1 text_delta",
       "stop 1",
-      "start 2 thinking",
-      "delta 2 signature_delta",
-      "stop 2",
       "message_delta",
       "message_stop",
     ]);
     const records = parseAnthropicSse(wire);
     assertMessageStreamInvariants(records, { model: "claude-opus-5-5" });
+    // One text block, last: Claude Code takes a message's last block for its result.
     expect(accumulateMessage(records).content).toEqual([
       { type: "thinking", thinking: "**Plan** more", signature: "" },
       { type: "text", text: "Answer" },
-      { type: "thinking", thinking: "", signature: "gemini-text:SIG_TEXT" },
     ]);
   });
 
