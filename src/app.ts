@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import express, { type Express, type NextFunction, type Request, type Response } from "express";
 import helmet from "helmet";
+import { consoleRoutes } from "./console/serve-console.js";
 import { GatewayError } from "./errors.js";
 import type { Gateway } from "./gateway.js";
 import { requireAccessToken, requireAdmin } from "./http/auth.js";
@@ -79,6 +80,7 @@ export function createApp(gateway: Gateway): Express {
   app.use("/admin", requireAdmin(config.adminToken, { loopbackWithoutToken: true }));
   app.use("/admin", express.json({ limit: "1mb" }));
   app.use(adminRoutes(gateway));
+  app.use(consoleRoutes({ adminToken: config.adminToken }));
 
   // A Gemini SDK left on its default /v1 hears where the native API lives (before the /v1 token check).
   app.use(nativeVersionHintRoutes());

@@ -1,0 +1,98 @@
+/**
+ * A time series chart drawn by uPlot. The component only hands uPlot its data and the theme's colours;
+ * it redraws when either changes and follows its box's width.
+ */
+import { useEffect, useRef } from "preact/hooks";
+import uPlot from "uplot";
+import "uplot/dist/uPlot.min.css";
+import { locale } from "../i18n/language.js";
+import { activeTheme } from "../state/theme.js";
+
+export interface ChartSeries {
+  label: string;
+  values: (number | null)[];
+}
+
+export interface TimeChartProps {
+  title: string;
+  /** Bucket start times, in milliseconds. */
+  times: number[];
+  series: ChartSeries[];
+  /** Fill under the lines (for a quantity such as available keys). */
+  filled?: boolean;
+  testId: string;
+}
+
+/** Colours that stay apart on light and dark backgrounds. */
+const PALETTE = [
+  "#2f7de1",
+  "#e8833a",
+  "#2ca02c",
+  "#d62728",
+  "#9467bd",
+  "#8c564b",
+  "#e377c2",
+  "#17becf",
+  "#7f7f7f",
+];
+const HEIGHT = 240;
+
+function cssColour(name: string): string {
+  return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || "#888";
+}
+
+export function TimeChart({ title, times, series, filled = false, testId }: TimeChartProps) {
+  const box = useRef<HTMLDivElement>(null);
+  const theme = activeTheme();
+  const language = locale();
+  // The page rebuilds its arrays on each render: redraw only when what they hold changed.
+  const dataKey = JSON.stringify([times, series]);
+
+  useEffect(() => {
+    const target = box.current;
+    if (!target || times.length === 0) return;
+    const text = cssColour("--text-muted");
+    const grid = cssColour("--grid");
+    const axis = { stroke: text, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 } };
+    const options: uPlot.Options = {
+      width: Math.max(target.clientWidth, 280),
+      height: HEIGHT,
+      scales: { x: { time: true } },
+      axes: [axis, { ...axis, size: 60 }],
+      series: [
+        {},
+        ...series.map((entry, index) => {
+          const colour = PALETTE[index % PALETTE.length] ?? "#888";
+          return {
+            label: entry.label,
+            stroke: colour,
+            width: 2,
+            ...(filled ? { fill: `${colour}33` } : {}),
+            points: { show: times.length < 60 },
+          };
+        }),
+      ],
+      legend: { live: true },
+    };
+    const data: uPlot.AlignedData = [
+      times.map((time) => time / 1000),
+      ...series.map((entry) => entry.values),
+    ];
+    const chart = new uPlot(options, data, target);
+    const resize = new ResizeObserver(() => {
+      chart.setSize({ width: Math.max(target.clientWidth, 280), height: HEIGHT });
+    });
+    resize.observe(target);
+    return () => {
+      resize.disconnect();
+      chart.destroy();
+    };
+  }, [dataKey, filled, theme, language]);
+
+  return (
+    <figure class="chart" data-testid={testId}>
+      <figcaption>{title}</figcaption>
+      <div ref={box} class="chart-canvas" data-points={times.length} data-series={series.length} />
+    </figure>
+  );
+}

@@ -1,0 +1,54 @@
+/**
+ * Turns the history's buckets into chart series: one line per model (or key), aligned on one time
+ * axis, with quiet hours as zero. Past `limit` lines, the smallest are summed into one "other" line so
+ * a pool of hundreds of keys still gives a readable chart.
+ */
+import type { HistoryBucket } from "../api/types.js";
+import type { ChartSeries } from "../components/time-chart.js";
+
+export interface AlignedSeries {
+  times: number[];
+  series: ChartSeries[];
+}
+
+export function alignSeries(
+  buckets: readonly HistoryBucket[],
+  nameOf: (bucket: HistoryBucket) => string,
+  amountOf: (bucket: HistoryBucket) => number,
+  options: { limit: number; otherLabel: string },
+): AlignedSeries {
+  const times = [...new Set(buckets.map((bucket) => Date.parse(bucket.time)))]
+    .filter((time) => !Number.isNaN(time))
+    .sort((left, right) => left - right);
+  const slot = new Map(times.map((time, index) => [time, index]));
+  const lines = new Map<string, number[]>();
+  for (const bucket of buckets) {
+    const index = slot.get(Date.parse(bucket.time));
+    if (index === undefined) continue;
+    const name = nameOf(bucket);
+    let values = lines.get(name);
+    if (!values) {
+      values = new Array<number>(times.length).fill(0);
+      lines.set(name, values);
+    }
+    values[index] = (values[index] ?? 0) + amountOf(bucket);
+  }
+  const total = (values: number[]) => values.reduce((sum, value) => sum + value, 0);
+  const ranked = [...lines.entries()].sort((left, right) => total(right[1]) - total(left[1]));
+  const kept = ranked.slice(0, options.limit);
+  const rest = ranked.slice(options.limit);
+  const series: ChartSeries[] = kept.map(([label, values]) => ({ label, values }));
+  if (rest.length > 0) {
+    const other = new Array<number>(times.length).fill(0);
+    for (const [, values] of rest) {
+      for (const [index, value] of values.entries()) other[index] = (other[index] ?? 0) + value;
+    }
+    series.push({ label: options.otherLabel, values: other });
+  }
+  return { times, series };
+}
+
+/** Prompt, completion and reasoning tokens: what a bucket cost (cached tokens are part of the prompt). */
+export function bucketTokens(bucket: HistoryBucket): number {
+  return bucket.promptTokens + bucket.completionTokens + bucket.reasoningTokens;
+}
