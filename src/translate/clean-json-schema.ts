@@ -92,7 +92,10 @@ function cleanNode(node: Record<string, unknown>, context: CleanContext): Record
   }
 
   if (isPlainObject(node.properties)) {
-    const properties: Record<string, unknown> = {};
+    // A single anyOf branch may already have given properties and required: this node's join them.
+    const properties: Record<string, unknown> = isPlainObject(result.properties)
+      ? { ...result.properties }
+      : {};
     for (const [name, propertySchema] of Object.entries(node.properties)) {
       properties[name] = isPlainObject(propertySchema)
         ? cleanNode(propertySchema, context)
@@ -101,12 +104,11 @@ function cleanNode(node: Record<string, unknown>, context: CleanContext): Record
     if (Object.keys(properties).length > 0) {
       result.properties = properties;
       if (result.type === undefined) result.type = "OBJECT";
-      if (Array.isArray(node.required)) {
-        const required = node.required.filter(
-          (name): name is string => typeof name === "string" && name in properties,
-        );
-        if (required.length > 0) result.required = required;
-      }
+      const names = [result.required, node.required].flatMap((list) => (Array.isArray(list) ? list : []));
+      const required = [...new Set(names)].filter(
+        (name): name is string => typeof name === "string" && name in properties,
+      );
+      if (required.length > 0) result.required = required;
     }
   }
 

@@ -153,6 +153,15 @@ describe("cleanJsonSchemaForGemini: JSON Schema → Gemini's OpenAPI subset", ()
         },
       },
     ],
+    [
+      "a single anyOf branch's properties and required join the node's own (found through convertChatRequest)",
+      {
+        type: "object",
+        properties: { " ": {} },
+        anyOf: [{ allOf: [{ required: ["path"] }], properties: { path: {} } }],
+      },
+      { type: "OBJECT", properties: { path: {}, " ": {} }, required: ["path"] },
+    ],
   ];
   test.each(cases)("%s", (_name, input, expected) => {
     expect(cleanJsonSchemaForGemini(input)).toEqual(expected);
