@@ -6,7 +6,7 @@
 import fc from "fast-check";
 import type { GeminiGenerateContentResponse } from "../../src/gemini/wire-types.js";
 import type { OpenAIChatCompletionChunk } from "../../src/openai/types.js";
-import { createChatStreamConverter } from "../../src/translate/convert-gemini-stream.js";
+import { createChatStreamConverter } from "../../src/protocols/openai-chat/convert-gemini-stream.js";
 import { createToolNameMap } from "../../src/translate/tool-name-map.js";
 import { geminiStream } from "../support/arbitraries/gemini-stream.js";
 import { assertChatChunkInvariants, runStream } from "../support/openai-chat-stream.js";
