@@ -100,11 +100,11 @@ describe("text", () => {
         ...envelope,
         choices: [],
         usage: {
-          prompt_tokens: 7,
-          completion_tokens: 198,
-          total_tokens: 205,
+          prompt_tokens: 5,
+          completion_tokens: 51,
+          total_tokens: 56,
           prompt_tokens_details: { cached_tokens: 0 },
-          completion_tokens_details: { reasoning_tokens: 45 },
+          completion_tokens_details: { reasoning_tokens: 28 },
           cache_read_input_tokens: 0,
         },
       },
@@ -181,8 +181,8 @@ describe("reasoning", () => {
       {},
       undefined,
     ]);
-    expect(output.at(-1)?.usage?.completion_tokens_details).toEqual({ reasoning_tokens: 71 });
-    expect(output.at(-1)?.usage?.completion_tokens).toBe(77);
+    expect(output.at(-1)?.usage?.completion_tokens_details).toEqual({ reasoning_tokens: 10 });
+    expect(output.at(-1)?.usage?.completion_tokens).toBe(16);
   });
 
   test("with reasoningOutput none, thoughts are dropped and the role moves to the first content", () => {
