@@ -14,7 +14,7 @@ import { fileURLToPath } from "node:url";
 import { loadConfig } from "../../src/config.js";
 import { startFakeGemini } from "../fake-gemini/index.js";
 import type { FakeGemini } from "../fake-gemini/types.js";
-import { type SpawnedGateway, spawnGateway } from "./spawn-gateway.js";
+import { type SpawnedGateway, spawnGateway } from "../support/built-server.js";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const KEYS = ["fake-key-alpha-0001", "fake-key-bravo-0002"];
