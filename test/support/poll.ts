@@ -32,8 +32,8 @@ export async function waitFor<T>(
       lastError = error;
     }
     if (Date.now() > deadline) {
-      const waitedFor = `timed out after ${options.timeoutMs ?? DEFAULT_TIMEOUT_MS} ms waiting for ${options.what}`;
-      if (lastError === undefined) throw new Error(options.what === undefined ? "timed out" : waitedFor);
+      const waitedFor = `timed out after ${options.timeoutMs ?? DEFAULT_TIMEOUT_MS} ms waiting for ${options.what ?? "a result"}`;
+      if (lastError === undefined) throw new Error(waitedFor);
       // A failed expectation is the clearest message; `what` says what it was for.
       if (options.what === undefined) throw lastError;
       throw new Error(`${waitedFor}: ${lastError instanceof Error ? lastError.message : String(lastError)}`, {
