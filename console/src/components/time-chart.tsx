@@ -5,6 +5,7 @@
 import { useEffect, useRef } from "preact/hooks";
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
+import { formatCompact } from "../i18n/format.js";
 import { locale } from "../i18n/language.js";
 import { activeTheme } from "../state/theme.js";
 
@@ -18,7 +19,7 @@ export interface TimeChartProps {
   /** Bucket start times, in milliseconds. */
   times: number[];
   series: ChartSeries[];
-  /** Fill under the lines (for a quantity such as available keys). */
+  /** Fill under the first line (a quantity such as available keys, against the total). */
   filled?: boolean;
   testId: string;
 }
@@ -58,7 +59,7 @@ export function TimeChart({ title, times, series, filled = false, testId }: Time
       width: Math.max(target.clientWidth, 280),
       height: HEIGHT,
       scales: { x: { time: true } },
-      axes: [axis, { ...axis, size: 60 }],
+      axes: [axis, { ...axis, size: 56, values: (_chart, splits) => splits.map((value) => formatCompact(value)) }],
       series: [
         {},
         ...series.map((entry, index) => {
@@ -67,7 +68,7 @@ export function TimeChart({ title, times, series, filled = false, testId }: Time
             label: entry.label,
             stroke: colour,
             width: 2,
-            ...(filled ? { fill: `${colour}33` } : {}),
+            ...(filled && index === 0 ? { fill: `${colour}33` } : {}),
             points: { show: times.length < 60 },
           };
         }),
