@@ -59,7 +59,10 @@ export function TimeChart({ title, times, series, filled = false, testId }: Time
       width: Math.max(target.clientWidth, 280),
       height: HEIGHT,
       scales: { x: { time: true } },
-      axes: [axis, { ...axis, size: 56, values: (_chart, splits) => splits.map((value) => formatCompact(value)) }],
+      axes: [
+        axis,
+        { ...axis, size: 56, values: (_chart, splits) => splits.map((value) => formatCompact(value)) },
+      ],
       series: [
         {},
         ...series.map((entry, index) => {
