@@ -8,11 +8,7 @@ import "uplot/dist/uPlot.min.css";
 import { formatCompact } from "../i18n/format.js";
 import { locale } from "../i18n/language.js";
 import { activeTheme } from "../state/theme.js";
-
-export interface ChartSeries {
-  label: string;
-  values: (number | null)[];
-}
+import type { ChartSeries } from "./chart-series.js";
 
 export interface TimeChartProps {
   title: string;

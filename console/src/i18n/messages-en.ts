@@ -131,6 +131,7 @@ export const english = {
   "keys.check.start": "Check",
   "keys.check.progress": "Check progress",
   "keys.check.done": "Checked {total} keys.",
+  "keys.check.shownFirst": "Showing the first {shown} of {count} results; pick a verdict to narrow the list.",
   "keys.check.verdict.all": "All",
   "keys.check.column.verdict": "Verdict",
   "keys.check.column.model": "Model",

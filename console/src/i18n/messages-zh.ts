@@ -133,6 +133,7 @@ export const chinese: Record<MessageName, string> = {
   "keys.check.start": "检测",
   "keys.check.progress": "检测进度",
   "keys.check.done": "已检测 {total} 个密钥。",
+  "keys.check.shownFirst": "仅显示前 {shown} 条结果（共 {count} 条）；选择一个结论可缩小列表。",
   "keys.check.verdict.all": "全部",
   "keys.check.column.verdict": "结果",
   "keys.check.column.model": "模型",

@@ -4,7 +4,7 @@
  * a pool of hundreds of keys still gives a readable chart.
  */
 import type { HistoryBucket } from "../api/types.js";
-import type { ChartSeries } from "../components/time-chart.js";
+import type { ChartSeries } from "../components/chart-series.js";
 
 export interface AlignedSeries {
   times: number[];

@@ -1,0 +1,69 @@
+/** The Usage page's chart lines, from the history buckets the gateway answers. */
+import type { HistoryBucket } from "../../../console/src/api/types.js";
+import { alignSeries, bucketTokens } from "../../../console/src/pages/history-series.js";
+
+function bucket(time: string, model: string, requests: number): HistoryBucket {
+  return {
+    time,
+    model,
+    requests,
+    promptTokens: requests * 10,
+    completionTokens: requests * 2,
+    reasoningTokens: requests,
+    cachedTokens: requests * 5,
+    failures: {},
+  };
+}
+
+const byModel = (entry: HistoryBucket) => entry.model ?? "?";
+const requests = (entry: HistoryBucket) => entry.requests;
+
+describe("alignSeries", () => {
+  test("one line per model on one time axis, quiet hours as zero", () => {
+    const aligned = alignSeries(
+      [
+        bucket("2026-11-30T10:00:00.000Z", "gemini-2.5-flash", 4),
+        bucket("2026-11-30T08:00:00.000Z", "gemini-2.5-flash", 1),
+        bucket("2026-11-30T10:00:00.000Z", "gemini-2.5-pro", 2),
+      ],
+      byModel,
+      requests,
+      { limit: 8, otherLabel: "other" },
+    );
+    expect(aligned.times).toEqual([
+      Date.parse("2026-11-30T08:00:00.000Z"),
+      Date.parse("2026-11-30T10:00:00.000Z"),
+    ]);
+    expect(aligned.series).toEqual([
+      { label: "gemini-2.5-flash", values: [1, 4] },
+      { label: "gemini-2.5-pro", values: [0, 2] },
+    ]);
+  });
+
+  test("past the limit, the smallest lines are summed into one", () => {
+    const time = "2026-11-30T10:00:00.000Z";
+    const aligned = alignSeries(
+      [bucket(time, "a", 9), bucket(time, "b", 1), bucket(time, "c", 5), bucket(time, "d", 2)],
+      byModel,
+      requests,
+      { limit: 2, otherLabel: "other" },
+    );
+    expect(aligned.series).toEqual([
+      { label: "a", values: [9] },
+      { label: "c", values: [5] },
+      { label: "other", values: [3] },
+    ]);
+  });
+
+  test("a bucket with an unreadable time is left out rather than breaking the chart", () => {
+    const aligned = alignSeries([bucket("yesterday", "a", 3)], byModel, requests, {
+      limit: 8,
+      otherLabel: "other",
+    });
+    expect(aligned).toEqual({ times: [], series: [] });
+  });
+});
+
+test("a bucket's tokens are prompt, completion and reasoning (cached tokens are part of the prompt)", () => {
+  expect(bucketTokens(bucket("2026-11-30T10:00:00.000Z", "a", 3))).toBe(39);
+});
