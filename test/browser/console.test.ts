@@ -284,4 +284,18 @@ async function texts(locator: Locator): Promise<string[]> {
     await page.getByRole("heading", { name: "密钥池" }).waitFor();
     expect(await page.locator("html").getAttribute("data-theme")).toBe("dark");
   }, 60_000);
+
+  test("a browser that prefers Chinese opens the console in Chinese", async () => {
+    const chinese = await launchChromium({ locale: "zh-CN" });
+    try {
+      const tab = chinese.context.pages()[0] ?? (await chinese.context.newPage());
+      await tab.goto(`${server.url}/console`);
+      await tab.getByRole("heading", { name: "gemini-rotator 控制台" }).waitFor({ timeout: 20_000 });
+      await tab.getByLabel("管理令牌").waitFor();
+      expect(await tab.locator("html").getAttribute("lang")).toBe("zh-CN");
+      await tab.screenshot({ path: join(ARTIFACTS, "10-login-zh.png") });
+    } finally {
+      await chinese.close();
+    }
+  }, 60_000);
 });
