@@ -33,7 +33,7 @@ export interface PoolKey {
   lastError: string | null;
   requests: number;
   tokens?: number;
-  cooldowns: Cooldown[];
+  cooldowns?: Cooldown[];
   disabledReason?: string | null;
   nextProbeAt?: string | null;
   label: string | null;
@@ -50,7 +50,7 @@ export interface PoolCounts {
 export interface KeyPage {
   total: number;
   counts: PoolCounts;
-  labels: string[];
+  labels?: string[];
   keys: PoolKey[];
   nextCursor: string | null;
 }

@@ -64,6 +64,7 @@ export const english = {
   "pool.column.todayTokens": "Tokens today",
   "pool.column.lastUsed": "Last used",
   "pool.column.actions": "Actions",
+  "pool.servesAll": "serves every model",
   "pool.label.edit": "Edit the label",
   "pool.label.none": "no label",
   "pool.empty": "No key matches.",

@@ -66,6 +66,7 @@ export const chinese: Record<MessageName, string> = {
   "pool.column.todayTokens": "今日令牌",
   "pool.column.lastUsed": "最近使用",
   "pool.column.actions": "操作",
+  "pool.servesAll": "所有模型可用",
   "pool.label.edit": "编辑标签",
   "pool.label.none": "无标签",
   "pool.empty": "没有匹配的密钥。",

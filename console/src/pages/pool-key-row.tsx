@@ -39,7 +39,9 @@ export function KeyRow({ poolKey, changed }: { poolKey: PoolKey; changed: () => 
       await callApi("PATCH", `/admin/keys/${id}`, { label: value.trim() || null });
       setEditingLabel(undefined);
     });
-  const rests = poolKey.cooldowns.filter((cooldown) => new Date(cooldown.until).getTime() > now.value);
+  const rests = (poolKey.cooldowns ?? []).filter(
+    (cooldown) => new Date(cooldown.until).getTime() > now.value,
+  );
   const reason = poolKey.disabledReason ?? poolKey.stateReason;
 
   return (
@@ -87,7 +89,7 @@ export function KeyRow({ poolKey, changed }: { poolKey: PoolKey; changed: () => 
       </td>
       <td>
         {rests.length === 0 ? (
-          <span class="muted">–</span>
+          <span class="muted">{poolKey.state === "disabled" ? "–" : t("pool.servesAll")}</span>
         ) : (
           <ul class="rests">
             {rests.map((cooldown) => (

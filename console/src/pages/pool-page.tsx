@@ -92,7 +92,7 @@ export function PoolPage() {
           onChange={(event) => setLabel(event.currentTarget.value)}
         >
           <option value="">{t("pool.filter.allLabels")}</option>
-          {page?.labels.map((name) => (
+          {(page?.labels ?? []).map((name) => (
             <option key={name} value={name}>
               {name}
             </option>
