@@ -72,6 +72,8 @@ async function texts(locator: Locator): Promise<string[]> {
   let server: BuiltServer;
   let browser: RunningBrowser;
   let page: Page;
+  /** Script errors and CSP refusals the page met: the console must run clean under its strict policy. */
+  const pageProblems: string[] = [];
 
   const startServer = () =>
     startBuiltServer({
@@ -100,6 +102,10 @@ async function texts(locator: Locator): Promise<string[]> {
     browser = await launchChromium({ locale: "en-US" });
     page = browser.context.pages()[0] ?? (await browser.context.newPage());
     page.setDefaultTimeout(20_000);
+    page.on("pageerror", (error) => pageProblems.push(`script error: ${error.message}`));
+    page.on("console", (message) => {
+      if (/Content Security Policy/i.test(message.text())) pageProblems.push(`CSP: ${message.text()}`);
+    });
   }, 120_000);
 
   afterAll(async () => {
@@ -298,4 +304,8 @@ async function texts(locator: Locator): Promise<string[]> {
       await chinese.close();
     }
   }, 60_000);
+
+  test("no script error and nothing refused by the Content-Security-Policy along the way", () => {
+    expect(pageProblems).toEqual([]);
+  });
 });
