@@ -1,6 +1,8 @@
 /**
  * The one connection to `/admin/events`: the server pushes pool changes and finished requests; the
- * console never polls. EventSource reconnects by itself after a drop.
+ * console never polls. EventSource reconnects by itself after a dropped connection, but gives up for
+ * good when the server refuses it (an HTTP error, e.g. 401 once the session is gone): then the owner
+ * of the session is told, a few seconds later, to find out why and connect again.
  */
 import type { LogRow, PoolEvent } from "./types.js";
 
@@ -10,6 +12,12 @@ const poolListeners = new Set<Listener<PoolEvent>>();
 const requestListeners = new Set<Listener<LogRow>>();
 const connectionListeners = new Set<Listener<boolean>>();
 let source: EventSource | undefined;
+let whenRefused: () => void = () => {};
+const RETRY_AFTER_REFUSAL_MS = 5000;
+
+export function onLiveEventsRefused(handler: () => void): void {
+  whenRefused = handler;
+}
 
 function parse<Payload>(event: MessageEvent<string>): Payload | undefined {
   try {
@@ -21,18 +29,22 @@ function parse<Payload>(event: MessageEvent<string>): Payload | undefined {
 
 export function connectLiveEvents(): void {
   if (source) return;
-  source = new EventSource("/admin/events");
-  source.addEventListener("open", () => {
+  const opened = new EventSource("/admin/events");
+  source = opened;
+  opened.addEventListener("open", () => {
     for (const listener of connectionListeners) listener(true);
   });
-  source.addEventListener("error", () => {
+  opened.addEventListener("error", () => {
     for (const listener of connectionListeners) listener(false);
+    if (opened.readyState !== EventSource.CLOSED || source !== opened) return;
+    source = undefined;
+    setTimeout(() => whenRefused(), RETRY_AFTER_REFUSAL_MS);
   });
-  source.addEventListener("pool", (event) => {
+  opened.addEventListener("pool", (event) => {
     const payload = parse<PoolEvent>(event);
     if (payload) for (const listener of poolListeners) listener(payload);
   });
-  source.addEventListener("request", (event) => {
+  opened.addEventListener("request", (event) => {
     const payload = parse<LogRow>(event);
     if (payload) for (const listener of requestListeners) listener(payload);
   });

@@ -1,7 +1,7 @@
 /** Whether the console may call /admin: asked of the gateway at start, after login and after any 401. */
 import { signal } from "@preact/signals";
 import { callApi, useCsrfToken, whenUnauthorized } from "../api/admin-client.js";
-import { connectLiveEvents, disconnectLiveEvents } from "../api/live-events.js";
+import { connectLiveEvents, disconnectLiveEvents, onLiveEventsRefused } from "../api/live-events.js";
 import type { Session } from "../api/types.js";
 
 export type SessionState =
@@ -34,6 +34,7 @@ export async function logOut(): Promise<void> {
   await refreshSession();
 }
 
+onLiveEventsRefused(() => void refreshSession());
 whenUnauthorized(() => {
   const current = session.value;
   if (current.kind === "ready" && current.authenticated) void refreshSession();
