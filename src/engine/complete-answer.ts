@@ -1,11 +1,11 @@
 import { generateContentResponseShape } from "../gemini/wire-shapes.js";
 import { eitherSignal } from "../http/either-signal.js";
 import type { Answer } from "./answer-events.js";
-import type { ChatEngineDependencies } from "./chat-engine.js";
 import type { ChatPlan } from "./chat-plan.js";
 import { collectAnswer } from "./collect-answer.js";
 import { createGeminiEventConverter } from "./convert-gemini-to-events.js";
 import { EMPTY_ANSWER_RETRIES, emptyAnswerError } from "./empty-answer.js";
+import type { ChatEngineDependencies } from "./engine-dependencies.js";
 import { generateRequest } from "./generate-request.js";
 
 /**

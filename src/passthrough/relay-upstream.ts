@@ -1,12 +1,15 @@
 import type { Response } from "express";
 import type { Dispatcher } from "../dispatch/dispatch.js";
-import type { AnswerUsage } from "../engine/answer-events.js";
+import type { AnswerFailure, AnswerUsage } from "../engine/answer-events.js";
+import { SHUTTING_DOWN } from "../engine/shutting-down.js";
 import type { UsageRecorder } from "../engine/usage-recorder.js";
 import { eitherSignal } from "../http/either-signal.js";
 import { StreamWriter } from "../http/stream-writer.js";
 import { createStreamRedactor } from "../secrets/redact-stream.js";
 import { ClientGoneError, type UpstreamRequest } from "../upstream/gemini-client.js";
 import type { CommitPoint, RelayedAnswer } from "../upstream/upstream-attempt.js";
+
+export type { CommitPoint };
 
 /** One request passed through to the upstream with a pool key. */
 export interface PassthroughCall {
@@ -22,7 +25,7 @@ export interface PassthroughCall {
    * The event that tells a stream's reader the upstream broke (or the gateway is closing) after it
    * started, in the protocol's own shape; without one the connection is cut.
    */
-  interruptionEvent?: (message: string) => string;
+  interruptionEvent?: (failure: AnswerFailure) => string;
 }
 
 export interface UpstreamRelayDependencies {
@@ -116,11 +119,15 @@ export class UpstreamRelay {
       }
       const rest = redactor.end();
       if (rest.length > 0) await writer.write(rest);
-      const message = closing
-        ? "The gateway is shutting down; the answer was cut short."
-        : `Upstream stream interrupted: ${error instanceof Error ? error.message : String(error)}`;
+      const failure: AnswerFailure = closing
+        ? SHUTTING_DOWN
+        : {
+            status: 502,
+            code: "upstream_error",
+            message: `Upstream stream interrupted: ${error instanceof Error ? error.message : String(error)}`,
+          };
       const tail = rest.length > 0 ? rest : written;
-      if (call.interruptionEvent && endsAnEvent(tail)) writer.end(call.interruptionEvent(message));
+      if (call.interruptionEvent && endsAnEvent(tail)) writer.end(call.interruptionEvent(failure));
       else writer.destroy();
     }
   }

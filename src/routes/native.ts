@@ -1,11 +1,11 @@
 import express, { type Request, type Response, Router } from "express";
+import type { AnswerFailure } from "../engine/answer-events.js";
 import { GatewayError } from "../errors.js";
 import { geminiModelId } from "../gemini/model-id.js";
 import { forwardedQuery } from "../passthrough/forwarded-query.js";
-import type { UpstreamRelay } from "../passthrough/relay-upstream.js";
+import type { CommitPoint, UpstreamRelay } from "../passthrough/relay-upstream.js";
 import { usageFromGemini } from "../passthrough/token-usage.js";
 import { toGeminiErrorBody } from "../protocols/gemini-native/error-envelope.js";
-import type { CommitPoint } from "../upstream/upstream-attempt.js";
 import { requestSignal } from "./request-signal.js";
 
 /** The model methods passed through (Gemini API v1beta: generation, token counting, embeddings). */
@@ -18,8 +18,9 @@ const MODEL_ACTIONS = new Set([
 ]);
 
 /** Gemini's stream events end with CRLF CRLF; an error event the gateway appends looks the same. */
-function geminiInterruptionEvent(message: string): string {
-  return `data: ${JSON.stringify({ error: { code: 502, message, status: "UNAVAILABLE" } })}\r\n\r\n`;
+function geminiInterruptionEvent(failure: AnswerFailure): string {
+  const error = new GatewayError({ status: failure.status, message: failure.message });
+  return `data: ${JSON.stringify(toGeminiErrorBody(error))}\r\n\r\n`;
 }
 
 /** `gemini-2.5-flash:generateContent` → model and method; the model alone when there is no method. */

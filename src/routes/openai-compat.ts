@@ -1,9 +1,11 @@
 import express, { type Request, type Response, Router } from "express";
+import type { AnswerFailure } from "../engine/answer-events.js";
 import { invalidRequest } from "../errors.js";
 import { geminiModelId } from "../gemini/model-id.js";
 import { forwardedQuery } from "../passthrough/forwarded-query.js";
 import type { UpstreamRelay } from "../passthrough/relay-upstream.js";
 import { usageFromOpenAI } from "../passthrough/token-usage.js";
+import { openAIErrorBodyOfFailure } from "../protocols/openai-chat/error-envelope.js";
 import { requestSignal } from "./request-signal.js";
 
 /** What the gateway reads of a compat request body, to pick a key for the model and to know whether it streams. */
@@ -37,8 +39,8 @@ function readFacts(body: unknown): CompatRequestFacts {
 }
 
 /** OpenAI's stream framing; an error in `data:` is what openai-node throws on after a 200. */
-function openAIInterruptionEvent(message: string): string {
-  return `data: ${JSON.stringify({ error: { message, type: "server_error", code: "upstream_error", param: null } })}\n\n`;
+function openAIInterruptionEvent(failure: AnswerFailure): string {
+  return `data: ${JSON.stringify(openAIErrorBodyOfFailure(failure))}\n\n`;
 }
 
 /**

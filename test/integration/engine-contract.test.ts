@@ -13,7 +13,8 @@ import type { Answer, AnswerEvent, StreamEncoder } from "../../src/engine/answer
 import type { ChatPlan } from "../../src/engine/chat-plan.js";
 import { GatewayError } from "../../src/errors.js";
 import { geminiErrors, reply } from "../fake-gemini/index.js";
-import { type Harness, startHarness, TEST_KEYS } from "../helpers/gateway-harness.js";
+import { type Harness, startHarness, TEST_KEYS } from "../support/gateway-harness.js";
+import { request } from "../support/http.js";
 
 type Call =
   | { method: "start" }
@@ -110,7 +111,7 @@ beforeEach(() => {
 
 /** `gateway_upstream_requests_total` for the plan's model, by outcome. */
 async function upstreamCounts(): Promise<Record<"ok" | "server_error", number>> {
-  const text = await (await fetch(`${harness.url}/metrics`)).text();
+  const { text } = await request(`${harness.url}/metrics`);
   const value = (outcome: string) => {
     const line = text
       .split("\n")

@@ -2,7 +2,9 @@
  * MODEL_ALIASES on the OpenAI-shaped routes: the alias target is the Gemini model (its quota, its
  * upstream path, its metrics); the answer names the model the client asked for.
  */
-import { type Harness, postJson, postStream, startHarness } from "../helpers/gateway-harness.js";
+import { type Harness, startHarness } from "../support/gateway-harness.js";
+import { postJson, request } from "../support/http.js";
+import { expectChatStreamInvariants, postChatStream } from "../support/openai-chat-stream.js";
 
 const ALIASES =
   "claude-*haiku*=gemini-2.5-flash-lite,claude-*=gemini-2.5-flash,text-embedding-3-small=gemini-embedding-001";
@@ -37,15 +39,14 @@ describe("MODEL_ALIASES", () => {
   });
 
   test("chat streams: every chunk names the client's model", async () => {
-    const response = await postStream(`${harness.url}/v1/chat/completions`, {
+    const answer = await postChatStream(harness.url, {
       model: "claude-opus-4",
       messages: [{ role: "user", content: "hi" }],
       stream: true,
+      stream_options: { include_usage: true },
     });
-    expect(response.status).toBe(200);
-    const chunks = response.data.filter((entry): entry is { model: string } => typeof entry === "object");
-    expect(chunks.length).toBeGreaterThan(1);
-    expect(new Set(chunks.map((chunk) => chunk.model))).toEqual(new Set(["claude-opus-4"]));
+    // The invariants include: every chunk names `model` as given.
+    expect(expectChatStreamInvariants(answer, { model: "claude-opus-4" }).length).toBeGreaterThan(1);
     expect(harness.fake.requests[0]?.path).toBe("/v1beta/models/gemini-2.5-flash:streamGenerateContent");
   });
 
@@ -54,7 +55,7 @@ describe("MODEL_ALIASES", () => {
       model: "claude-sonnet-4-5",
       messages: [{ role: "user", content: "hi" }],
     });
-    const metrics = await (await fetch(`${harness.url}/metrics`)).text();
+    const metrics = (await request(`${harness.url}/metrics`)).text;
     expect(metrics).toMatch(/gateway_upstream_requests_total\{model="gemini-2\.5-flash",outcome="ok"\}/);
     expect(metrics).not.toContain("claude");
   });

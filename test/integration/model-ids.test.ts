@@ -3,7 +3,8 @@
  * `/v1beta/models/` never reaches Google with a pool key, and an absurd name is a clear 400.
  */
 import { request as httpRequest } from "node:http";
-import { type Harness, postJson, startHarness } from "../helpers/gateway-harness.js";
+import { type Harness, startHarness } from "../support/gateway-harness.js";
+import { postJson } from "../support/http.js";
 
 /** A GET sent byte for byte as given (fetch would normalize `..` away before sending). */
 function rawGet(url: string, path: string): Promise<{ status: number; body: string }> {

@@ -3,19 +3,13 @@
  * whole answers, stream bytes, and error events inside a started stream.
  */
 import { geminiErrors, reply } from "../fake-gemini/index.js";
-import { type Harness, startHarness, TEST_KEYS } from "../helpers/gateway-harness.js";
+import { type Harness, startHarness, TEST_KEYS } from "../support/gateway-harness.js";
+import { postJson } from "../support/http.js";
 
 const [ALPHA] = TEST_KEYS;
 const KEY_SHAPED = `AIza${"Fake".repeat(8)}Xk3f`;
 
-async function post(harness: Harness, path: string, body: unknown) {
-  const response = await fetch(`${harness.url}${path}`, {
-    method: "POST",
-    headers: { "content-type": "application/json", authorization: "Bearer test" },
-    body: JSON.stringify(body),
-  });
-  return { status: response.status, text: await response.text() };
-}
+const post = (harness: Harness, path: string, body: unknown) => postJson(`${harness.url}${path}`, body);
 
 function expectNoSecret(text: string): void {
   for (const key of TEST_KEYS) expect(text).not.toContain(key);

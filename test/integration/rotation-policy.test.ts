@@ -3,9 +3,10 @@
  * charged to keys, and the status a client hears says what is really wrong (Google unreachable, every
  * key disabled), in the envelope of the client's protocol.
  */
-import { createServer, type Server } from "node:net";
 import { geminiErrors } from "../fake-gemini/errors.js";
-import { type Harness, postJson, startHarness, TEST_KEYS } from "../helpers/gateway-harness.js";
+import { freePort } from "../support/free-port.js";
+import { type Harness, startHarness, TEST_KEYS } from "../support/gateway-harness.js";
+import { postJson, request } from "../support/http.js";
 
 const CHAT = { model: "gemini-2.5-flash", messages: [{ role: "user", content: "Say hi" }] };
 const NATIVE = "/v1beta/models/gemini-2.5-flash:generateContent";
@@ -18,33 +19,21 @@ interface KeyStatus {
 }
 
 async function keys(harness: Harness): Promise<KeyStatus[]> {
-  const body = (await (await fetch(`${harness.url}/status`)).json()) as { keys: KeyStatus[] };
-  return body.keys;
+  return ((await request(`${harness.url}/status`)).json as { keys: KeyStatus[] }).keys;
 }
 
 async function metricValue(harness: Harness, pattern: RegExp): Promise<number> {
-  const text = await (await fetch(`${harness.url}/metrics`)).text();
+  const { text } = await request(`${harness.url}/metrics`);
   return text
     .split("\n")
     .filter((line) => pattern.test(line))
     .reduce((sum, line) => sum + Number(line.split(" ").at(-1)), 0);
 }
 
-/** A loopback port nobody listens on. */
-function closedPort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server: Server = createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 describe("Google cannot be reached at all", () => {
   let harness: Harness;
   beforeAll(async () => {
-    harness = await startHarness({ env: { GEMINI_BASE_URL: `http://127.0.0.1:${await closedPort()}` } });
+    harness = await startHarness({ env: { GEMINI_BASE_URL: `http://127.0.0.1:${await freePort()}` } });
   });
   afterAll(async () => {
     await harness.stop();
@@ -114,7 +103,7 @@ describe("every key disabled", () => {
   });
 
   test("disabled as invalid: 503 without a time to retry, since only people can fix it", async () => {
-    await fetch(`${harness.url}/admin/reset-keys`, { method: "POST" });
+    await request(`${harness.url}/admin/reset-keys`, { method: "POST" });
     for (const key of TEST_KEYS) harness.fake.setKeyBehavior(key, geminiErrors.invalidKey());
     const response = await postJson(`${harness.url}/v1/chat/completions`, CHAT);
     expect(response.status).toBe(503);

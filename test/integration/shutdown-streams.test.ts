@@ -3,28 +3,24 @@
  * protocol's shape before its connection closes, so no client takes a cut answer for a whole one.
  */
 import { reply } from "../fake-gemini/index.js";
-import { type Harness, startHarness } from "../helpers/gateway-harness.js";
+import { type Harness, startHarness } from "../support/gateway-harness.js";
+import { open } from "../support/http.js";
+import { parseSse } from "../support/sse.js";
 
 const SLOW = reply.text(
   Array.from({ length: 20 }, (_, index) => `piece ${index} `),
   { paceMs: 400 },
 );
 
-/** Starts a streaming POST and resolves with its whole body once the server ends it. */
+/** Starts a streaming POST; resolves once its first bytes arrived, with the rest still to come. */
 async function openStream(harness: Harness, path: string, body: unknown) {
-  const response = await fetch(`${harness.url}${path}`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(body),
-  });
+  const { response } = await open(`${harness.url}${path}`, { method: "POST", body, token: null });
   expect(response.status).toBe(200);
   const reader = response.body?.getReader();
   if (!reader) throw new Error("no body");
   const decoder = new TextDecoder();
-  let text = "";
-  // Wait for the first bytes, so the stream is open before the gateway is stopped.
-  const first = await reader.read();
-  text += decoder.decode(first.value, { stream: true });
+  // The stream is open (its first event arrived) before the gateway is stopped.
+  let text = decoder.decode((await reader.read()).value, { stream: true });
   const rest = (async () => {
     for (let next = await reader.read(); !next.done; next = await reader.read()) {
       text += decoder.decode(next.value, { stream: true });
@@ -34,12 +30,9 @@ async function openStream(harness: Harness, path: string, body: unknown) {
   return { rest };
 }
 
+/** The JSON of the last `data:` event of a stream. */
 function lastDataEvent(text: string): unknown {
-  const events = text
-    .split(/\r?\n\r?\n/)
-    .map((block) => block.trim())
-    .filter((block) => block.startsWith("data: "));
-  return JSON.parse(events.at(-1)?.slice("data: ".length) ?? "null");
+  return parseSse(text).events.at(-1)?.json;
 }
 
 describe("shutdown with streams still open", () => {
@@ -83,7 +76,7 @@ describe("shutdown with streams still open", () => {
     await harness.running.stop();
     const text = await stream.rest;
     expect(lastDataEvent(text)).toEqual({
-      error: { code: 502, message: expect.stringMatching(/shutting down/), status: "UNAVAILABLE" },
+      error: { code: 503, message: expect.stringMatching(/shutting down/), status: "UNAVAILABLE" },
     });
   });
 });
