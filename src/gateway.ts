@@ -11,6 +11,7 @@ import { UpstreamRelay } from "./passthrough/relay-upstream.js";
 import { redactSecrets } from "./secrets/secret-patterns.js";
 import { GeminiEmbeddings } from "./services/gemini-embeddings.js";
 import { GeminiModels } from "./services/gemini-models.js";
+import { GeminiTokenCounter } from "./services/gemini-token-counter.js";
 import { FileStateStore } from "./state/file-state-store.js";
 import type { PersistedState } from "./state/persisted-state.js";
 import { RedisStateSync } from "./state/redis-state-sync.js";
@@ -35,6 +36,8 @@ export interface Gateway {
   readonly models: GeminiModels;
   /** Gemini embeddings over the pool. */
   readonly embeddings: GeminiEmbeddings;
+  /** Gemini countTokens over the pool. */
+  readonly tokenCounter: GeminiTokenCounter;
   /** The native and compat passthrough. */
   readonly relay: UpstreamRelay;
   /** Thought signatures by tool-call id: this process's, then the shared store's. */
@@ -167,6 +170,7 @@ export async function createGateway(config: Config, overrides: GatewayOverrides 
     engine,
     models: new GeminiModels(dispatcher),
     embeddings: new GeminiEmbeddings(dispatcher, usage),
+    tokenCounter: new GeminiTokenCounter(dispatcher),
     relay: new UpstreamRelay({ dispatcher, usage, secrets: () => [pool.secrets()], closing: closing.signal }),
     redact: (text) => redactSecrets(text, [pool.secrets()]),
     closeStreams: () => closing.abort(),
