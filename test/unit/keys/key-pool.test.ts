@@ -38,6 +38,17 @@ describe("KeyPool selection", () => {
     expect(used).toEqual([...KEYS, ...KEYS, ...KEYS]);
   });
 
+  test("round-robin positions are kept for recently asked models only, so invented names cost nothing", () => {
+    const { pool } = poolWith();
+    expect(acquire(pool, "gemini-2.5-pro").key).toBe(KEYS[0]);
+    for (let index = 0; index < 10; index++) acquire(pool, `gemini-invented-${index}`);
+    // A few other models in between: gemini-2.5-pro goes on where it was.
+    expect(acquire(pool, "gemini-2.5-pro").key).toBe(KEYS[1]);
+    for (let index = 0; index < 100_000; index++) acquire(pool, `gemini-invented-${index}`);
+    // After a flood of invented names its position was let go: it starts again at the first key.
+    expect(acquire(pool, "gemini-2.5-pro").key).toBe(KEYS[0]);
+  });
+
   test("fair under concurrency: 30 leases taken before any finishes land 10/10/10", () => {
     const { pool } = poolWith();
     const counts = new Map<string, number>();
