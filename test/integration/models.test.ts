@@ -1,6 +1,6 @@
 import { geminiErrors } from "../fake-gemini/errors.js";
 import { reply } from "../fake-gemini/replies.js";
-import { type Harness, startHarness, TEST_KEYS } from "../helpers/gateway-harness.js";
+import { type Harness, startHarness, TEST_KEYS } from "../support/gateway-harness.js";
 
 describe("GET /v1/models", () => {
   let harness: Harness;
