@@ -1,5 +1,10 @@
 import { type Stats, unwatchFile, watchFile } from "node:fs";
+import { Redis } from "ioredis";
 import { type Config, ConfigError } from "./config.js";
+import { ConsoleSessions } from "./console/console-sessions.js";
+import { LoginThrottle } from "./console/login-throttle.js";
+import { RedisSessionStore } from "./console/redis-session-store.js";
+import { MemorySessionStore } from "./console/session-store.js";
 import { Dispatcher } from "./dispatch/dispatch.js";
 import { ChatEngine } from "./engine/chat-engine.js";
 import { createUsageRecorder } from "./engine/usage-recorder.js";
@@ -12,11 +17,18 @@ import { redactSecrets } from "./secrets/secret-patterns.js";
 import { GeminiEmbeddings } from "./services/gemini-embeddings.js";
 import { GeminiModels } from "./services/gemini-models.js";
 import { GeminiTokenCounter } from "./services/gemini-token-counter.js";
-import { FileStateStore } from "./state/file-state-store.js";
 import type { PersistedState } from "./state/persisted-state.js";
 import { RedisStateSync } from "./state/redis-state-sync.js";
 import type { StateStore } from "./state/state-store.js";
 import { ThoughtSignatureCache } from "./state/thought-signature-cache.js";
+import { ActivityRecorder } from "./store/activity-recorder.js";
+import { databasePathFor, legacyStateFileFor } from "./store/database-path.js";
+import type { HistoryStore } from "./store/history-store.js";
+import { openDatabase } from "./store/open-database.js";
+import { RedisHistoryStore } from "./store/redis-history.js";
+import { SqliteHistoryStore } from "./store/sqlite-history.js";
+import { SqliteRequestLog } from "./store/sqlite-request-log.js";
+import { SqliteStateStore } from "./store/sqlite-state-store.js";
 import { GeminiClient } from "./upstream/gemini-client.js";
 
 /**
@@ -30,6 +42,11 @@ export interface Gateway {
   readonly pool: KeyPool;
   readonly keys: KeyManager;
   readonly store: StateStore;
+  /** Usage history and the request log, written in batches. */
+  readonly activity: ActivityRecorder;
+  /** Console logins. */
+  readonly sessions: ConsoleSessions;
+  readonly loginThrottle: LoginThrottle;
   /** Answers chat requests of every protocol. */
   readonly engine: ChatEngine;
   /** Google's model list, read with a pool key. */
@@ -71,9 +88,22 @@ const DEFAULT_KEYS_FILE_POLL_MS = 2_000;
 export async function createGateway(config: Config, overrides: GatewayOverrides = {}): Promise<Gateway> {
   const logger = overrides.logger ?? createLogger({ level: config.logLevel });
   const now = overrides.now ?? Date.now;
+  // One database file holds key state, usage history and the request log; with Redis, key state,
+  // history and console sessions are shared by every replica there, and the database keeps this
+  // replica's request log.
+  let database: ReturnType<typeof openDatabase>;
+  try {
+    database = openDatabase(databasePathFor(config.stateFile), logger);
+  } catch (error) {
+    throw new ConfigError(`STATE_FILE (${config.stateFile}): ${(error as Error).message}`);
+  }
+  const shared = config.redisUrl
+    ? new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2 })
+    : undefined;
+  shared?.on("error", (error: Error) => logger.warn({ error: error.message }, "redis connection error"));
   const store: StateStore = config.redisUrl
     ? new RedisStateSync(config.redisUrl, logger)
-    : new FileStateStore(config.stateFile, logger);
+    : new SqliteStateStore(database, logger, legacyStateFileFor(config.stateFile));
   const pool = new KeyPool({
     maxFailures: config.maxFailures,
     onChange: (keyId) => store.keyChanged(keyId),
@@ -139,6 +169,19 @@ export async function createGateway(config: Config, overrides: GatewayOverrides 
       })
     : () => {};
 
+  if (shared) await shared.connect().catch(() => {});
+  const history: HistoryStore = shared
+    ? new RedisHistoryStore(shared, config.historyDays, now)
+    : new SqliteHistoryStore(database);
+  const activity = new ActivityRecorder({
+    history,
+    requestLog: new SqliteRequestLog(database, config.requestLogMaxRows),
+    logger,
+    now,
+    historyDays: config.historyDays,
+    availability: () => ({ available: pool.counts().available, total: pool.size }),
+  });
+
   const dispatcher = new Dispatcher({
     pool,
     client,
@@ -167,6 +210,9 @@ export async function createGateway(config: Config, overrides: GatewayOverrides 
     pool,
     keys,
     store,
+    activity,
+    sessions: new ConsoleSessions(shared ? new RedisSessionStore(shared) : new MemorySessionStore(now), now),
+    loginThrottle: new LoginThrottle(now),
     engine,
     models: new GeminiModels(dispatcher),
     embeddings: new GeminiEmbeddings(dispatcher, usage),
@@ -194,6 +240,9 @@ export async function createGateway(config: Config, overrides: GatewayOverrides 
     async close() {
       stopWatching();
       await store.close();
+      await activity.close();
+      database.close();
+      shared?.disconnect();
       await client.close();
     },
   };

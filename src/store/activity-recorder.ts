@@ -1,6 +1,7 @@
 import { pacificDay } from "../keys/pacific-time.js";
 import type { Logger } from "../observability/logger.js";
 import type { UpstreamOutcome } from "../observability/metrics.js";
+import type { RequestFacts } from "../observability/request-context.js";
 import { HistoryBuffer, type HistoryEntry } from "./history-buffer.js";
 import type { AvailabilitySample, HistoryAnswer, HistoryQuery, HistoryStore } from "./history-store.js";
 import type { RequestLogEntry, RequestLogPage, RequestLogQuery, RequestLogRow } from "./request-log.js";
@@ -74,6 +75,17 @@ export class ActivityRecorder {
       counters.reasoningTokens += tokens.reasoning;
       counters.cachedTokens += tokens.cached;
     });
+  }
+
+  /**
+   * What one request (or one key check) did upstream: each attempt's outcome for its key, and the
+   * tokens of the answer for the key that served it.
+   */
+  upstreamWork(facts: Pick<RequestFacts, "outcomes" | "tokens" | "keyId" | "model">): void {
+    for (const { keyId, model, outcome } of facts.outcomes ?? []) this.attempt(keyId, model, outcome);
+    if (facts.tokens && facts.keyId !== undefined && facts.model !== undefined) {
+      this.tokens(facts.keyId, facts.model, facts.tokens);
+    }
   }
 
   /** A client request finished: its row goes into the log with the next flush. */

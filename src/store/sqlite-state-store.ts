@@ -2,12 +2,10 @@ import { rename, stat } from "node:fs/promises";
 import type { DatabaseSync } from "node:sqlite";
 import type { KeyMemory } from "../keys/key-pool.js";
 import type { Logger } from "../observability/logger.js";
-import { FileStateStore, type PersistedState, persistedStateSchema } from "../state/file-state-store.js";
-import type { KeySet, StateSources, StateStore } from "../state/state-store.js";
+import { FileStateStore } from "../state/file-state-store.js";
+import { type KeySet, keyMemorySchema, keySetSchema, type PersistedState } from "../state/persisted-state.js";
+import type { StateSources, StateStore } from "../state/state-store.js";
 import { inTransaction } from "./open-database.js";
-
-const keyMemorySchema = persistedStateSchema.shape.keys.valueType;
-const keySetSchema = persistedStateSchema.pick({ addedKeys: true, removedKeyIds: true });
 
 /** Key state reaches the database this soon after a change (a crash loses no more). */
 const SAVE_DELAY_MS = 250;
@@ -58,6 +56,7 @@ export class SqliteStateStore implements StateStore {
       keys: memories,
       addedKeys: keySet.success ? keySet.data.addedKeys : [],
       removedKeyIds: keySet.success ? keySet.data.removedKeyIds : [],
+      labels: keySet.success ? keySet.data.labels : {},
       thoughtSignatures: signatures,
     };
   }
