@@ -49,7 +49,9 @@ export function noteUpstreamAttempt(model: string, outcome: UpstreamOutcome): vo
   if (!facts) return;
   facts.model ??= model;
   facts.attempts += 1;
-  if (facts.keyId !== undefined) (facts.outcomes ??= []).push({ keyId: facts.keyId, model, outcome });
+  if (facts.keyId === undefined) return;
+  facts.outcomes ??= [];
+  facts.outcomes.push({ keyId: facts.keyId, model, outcome });
 }
 
 export function noteUpstreamLatency(model: string, seconds: number): void {
