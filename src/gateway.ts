@@ -17,6 +17,7 @@ import { redactSecrets } from "./secrets/secret-patterns.js";
 import { GeminiEmbeddings } from "./services/gemini-embeddings.js";
 import { GeminiModels } from "./services/gemini-models.js";
 import { GeminiTokenCounter } from "./services/gemini-token-counter.js";
+import { KeyProber } from "./services/key-prober.js";
 import type { PersistedState } from "./state/persisted-state.js";
 import { RedisStateSync } from "./state/redis-state-sync.js";
 import type { StateStore } from "./state/state-store.js";
@@ -47,6 +48,12 @@ export interface Gateway {
   /** Console logins. */
   readonly sessions: ConsoleSessions;
   readonly loginThrottle: LoginThrottle;
+  /** The clock every key decision uses (injectable for tests). */
+  readonly now: () => number;
+  /** Probes one key for a key check (the pool learns from it as from a request). */
+  readonly prober: KeyProber;
+  /** Hears each change of a key's state (an id), or of many keys at once (none); answers the unsubscribe. */
+  onKeyChange(listener: (keyId?: string) => void): () => void;
   /** Answers chat requests of every protocol. */
   readonly engine: ChatEngine;
   /** Google's model list, read with a pool key. */
@@ -104,14 +111,23 @@ export async function createGateway(config: Config, overrides: GatewayOverrides 
   const store: StateStore = config.redisUrl
     ? new RedisStateSync(config.redisUrl, logger)
     : new SqliteStateStore(database, logger, legacyStateFileFor(config.stateFile));
+  // The console's live feed hears every change of key state, this replica's and (through Redis) the others'.
+  const keyListeners = new Set<(keyId?: string) => void>();
+  const announceKeyChange = (keyId?: string) => {
+    for (const listener of keyListeners) listener(keyId);
+  };
   const pool = new KeyPool({
     maxFailures: config.maxFailures,
-    onChange: (keyId) => store.keyChanged(keyId),
+    onChange: (keyId) => {
+      store.keyChanged(keyId);
+      announceKeyChange(keyId);
+    },
     now,
   });
-  const keys = new KeyManager(pool, { keysFile: config.keysFile, extraKeys: config.extraKeys }, () =>
-    store.keySetChanged(),
-  );
+  const keys = new KeyManager(pool, { keysFile: config.keysFile, extraKeys: config.extraKeys }, () => {
+    store.keySetChanged();
+    announceKeyChange();
+  });
   const signatures = new ThoughtSignatureCache({ onChange: (pairs) => store.signaturesRemembered(pairs) });
   const metrics = new Metrics({
     keyCounts: () => pool.counts(),
@@ -149,8 +165,14 @@ export async function createGateway(config: Config, overrides: GatewayOverrides 
       keySet: () => keys.saved(),
     },
     {
-      applyKeyMemory: (memories) => pool.importMemory(memories),
-      applyKeySet: (keySet) => keys.applyShared(keySet),
+      applyKeyMemory: (memories) => {
+        pool.importMemory(memories);
+        for (const keyId of Object.keys(memories)) announceKeyChange(keyId);
+      },
+      applyKeySet: (keySet) => {
+        keys.applyShared(keySet);
+        announceKeyChange();
+      },
       applySignatures: (pairs) => signatures.import(pairs),
     },
   );
@@ -213,6 +235,12 @@ export async function createGateway(config: Config, overrides: GatewayOverrides 
     activity,
     sessions: new ConsoleSessions(shared ? new RedisSessionStore(shared) : new MemorySessionStore(now), now),
     loginThrottle: new LoginThrottle(now),
+    now,
+    prober: new KeyProber(dispatcher, (facts) => activity.upstreamWork(facts)),
+    onKeyChange(listener) {
+      keyListeners.add(listener);
+      return () => keyListeners.delete(listener);
+    },
     engine,
     models: new GeminiModels(dispatcher),
     embeddings: new GeminiEmbeddings(dispatcher, usage),

@@ -33,6 +33,11 @@ export function runWithRequestFacts(facts: RequestFacts, next: () => void): void
   storage.run(facts, next);
 }
 
+/** Runs `work` with its own record of facts (a key check's probe, which is no client request). */
+export function withRequestFacts<T>(facts: RequestFacts, work: () => T): T {
+  return storage.run(facts, work);
+}
+
 export function currentRequestFacts(): RequestFacts | undefined {
   return storage.getStore();
 }
