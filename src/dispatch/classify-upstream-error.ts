@@ -116,14 +116,19 @@ function classifyHttpError(error: UpstreamError, now: number, random: () => numb
 function classifyQuotaError(error: UpstreamError, now: number, random: () => number): Verdict {
   const jitter = Math.floor(random() * MAX_JITTER_MS);
   const perDay = error.quotaIds.find((quotaId) => /PerDay/i.test(quotaId));
+  const notOffered = /limit: 0\b/.test(error.message);
   if (perDay) {
-    return {
-      kind: "quota_exhausted",
-      until: nextPacificMidnight(now),
-      reason: `daily quota spent (${perDay})`,
-    };
+    // A model the key is not offered reports a per-day violation too, with limit 0.
+    return notOffered
+      ? {
+          kind: "quota_exhausted",
+          until: nextPacificMidnight(now),
+          reason: "model not available to this key (limit: 0)",
+          modelUnavailable: true,
+        }
+      : { kind: "quota_exhausted", until: nextPacificMidnight(now), reason: `daily quota spent (${perDay})` };
   }
-  if (/limit: 0\b/.test(error.message)) {
+  if (notOffered) {
     return {
       kind: "quota_exhausted",
       until: now + DAY_MS,
