@@ -124,13 +124,15 @@ async function run(options: Options): Promise<number> {
     process.stdout.write(`${JSON.stringify({ results, counts: done.counts }, null, 2)}\n`);
     return 0;
   }
-  const summary = new Table({ head: ["verdict", "keys"] });
+  // Plain text: the tables often end up in logs and CI output, where colour codes are noise.
+  const plain = { style: { head: [], border: [] } };
+  const summary = new Table({ head: ["verdict", "keys"], ...plain });
   for (const verdict of CHECK_VERDICTS) summary.push([verdict, String(done.counts[verdict] ?? 0)]);
   summary.push(["total", String(done.total)]);
   process.stdout.write(`${summary.toString()}\n`);
   const notValid = results.filter((result) => result.verdict !== "valid");
   if (notValid.length > 0) {
-    const table = new Table({ head: ["id", "key", "label", "verdict", "detail"] });
+    const table = new Table({ head: ["id", "key", "label", "verdict", "detail"], ...plain });
     for (const result of notValid) {
       table.push([result.id, result.key, result.label ?? "", result.verdict, result.detail]);
     }
