@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import express, { type Express, type NextFunction, type Request, type Response } from "express";
 import helmet from "helmet";
+import { adminOrConsoleSession, consoleLoginRoutes } from "./console/console-login.js";
 import { consoleRoutes } from "./console/serve-console.js";
 import { GatewayError } from "./errors.js";
 import type { Gateway } from "./gateway.js";
@@ -12,11 +13,12 @@ import { configSecrets } from "./observability/config-secrets.js";
 import { neverLog } from "./observability/logger.js";
 import { anthropicErrorEnvelope } from "./protocols/anthropic-messages/error-envelope.js";
 import { anthropicMessagesRoutes } from "./protocols/anthropic-messages/route.js";
-import { sendCountTokens } from "./protocols/anthropic-messages/send-count-tokens.js";
 import { geminiErrorEnvelope } from "./protocols/gemini-native/error-envelope.js";
 import { openAIErrorEnvelope } from "./protocols/openai-chat/error-envelope.js";
 import { openAIChatRoutes } from "./protocols/openai-chat/route.js";
 import { adminRoutes } from "./routes/admin.js";
+import { adminActivityRoutes } from "./routes/admin-activity.js";
+import { adminKeysRoutes } from "./routes/admin-keys.js";
 import { embeddingsRoutes } from "./routes/embeddings.js";
 import { healthRoutes } from "./routes/health.js";
 import { metricsRoutes } from "./routes/metrics.js";
@@ -60,9 +62,10 @@ export function createApp(gateway: Gateway): Express {
   const { config } = gateway;
   // Keys and tokens never reach a log line or a metric label, whatever message carries them.
   const settingsSecrets = configSecrets(config);
-  const secrets = () => [...gateway.pool.secrets(), ...settingsSecrets];
-  neverLog(gateway.logger, secrets);
-  gateway.metrics.neverLabel(secrets);
+  for (const secrets of [() => gateway.pool.secrets(), () => settingsSecrets]) {
+    neverLog(gateway.logger, secrets);
+    gateway.metrics.neverLabel(secrets);
+  }
   const app = express();
   app.disable("x-powered-by");
   // API clients never send If-None-Match; hashing every JSON body for an ETag is wasted work.
@@ -71,14 +74,53 @@ export function createApp(gateway: Gateway): Express {
   app.use(collapseSlashes);
   app.use(requestId);
   app.use(helmet({ contentSecurityPolicy: false, crossOriginResourcePolicy: false }));
-  app.use(observeRequests(gateway));
+  app.use(
+    observeRequests({
+      logger: gateway.logger,
+      metrics: gateway.metrics,
+      activity: gateway.activity,
+      redact: gateway.redact,
+    }),
+  );
 
-  app.use(healthRoutes(gateway));
-  app.use(metricsRoutes(gateway));
+  app.use(healthRoutes(gateway.pool));
+  app.use(metricsRoutes(gateway.metrics.registry));
   app.use("/status", requireAdmin(config.adminToken, { loopbackWithoutToken: false }));
-  app.use(statusRoutes(gateway));
-  app.use("/admin", requireAdmin(config.adminToken, { loopbackWithoutToken: true }));
-  app.use("/admin", express.json({ limit: "1mb" }));
+  app.use(statusRoutes(gateway.pool));
+  const adminGuard = requireAdmin(config.adminToken, { loopbackWithoutToken: true });
+  // The console's login; a console session then opens /admin like the token does.
+  app.use(
+    consoleLoginRoutes({
+      adminToken: config.adminToken,
+      sessions: gateway.sessions,
+      throttle: gateway.loginThrottle,
+      adminGuard,
+      logger: gateway.logger,
+    }),
+  );
+  app.use("/admin", adminOrConsoleSession({ sessions: gateway.sessions, adminGuard }));
+  app.use("/admin", express.json({ limit: "2mb" }));
+  const keyViews = adminKeysRoutes({
+    pool: gateway.pool,
+    keys: gateway.keys,
+    activity: gateway.activity,
+    probeKey: (keyId, model, signal) => gateway.prober.probe(keyId, model, signal),
+    logger: gateway.logger,
+    sseKeepaliveMs: config.sseKeepaliveMs,
+  });
+  app.use(keyViews.router);
+  app.use(
+    adminActivityRoutes({
+      activity: gateway.activity,
+      poolCounts: () => gateway.pool.counts(),
+      keyViews: keyViews.viewsOf,
+      onKeyChange: (listener) => gateway.onKeyChange(listener),
+      historyDays: config.historyDays,
+      sseKeepaliveMs: config.sseKeepaliveMs,
+      now: gateway.now,
+      logger: gateway.logger,
+    }),
+  );
   app.use(adminRoutes(gateway));
   app.use(consoleRoutes({ adminToken: config.adminToken }));
 
@@ -99,20 +141,14 @@ export function createApp(gateway: Gateway): Express {
     anthropicMessagesRoutes({
       engine: gateway.engine,
       lookupSignatures: (toolUseIds) => gateway.lookupSignatures(toolUseIds),
-      countTokens: (model, body, signal) =>
-        sendCountTokens(
-          { dispatcher: gateway.dispatcher, client: gateway.client, settings: config },
-          model,
-          body,
-          signal,
-        ),
+      countTokens: (model, body, signal) => gateway.tokenCounter.count(model, body, signal),
       settings: config,
     }),
   );
-  app.use(modelsRoutes(gateway));
-  app.use(embeddingsRoutes(gateway));
-  app.use(openaiCompatRoutes(gateway));
-  app.use(nativeRoutes(gateway));
+  app.use(modelsRoutes(gateway.models));
+  app.use(embeddingsRoutes(gateway.embeddings, config));
+  app.use(openaiCompatRoutes(gateway.relay, config));
+  app.use(nativeRoutes(gateway.relay, config));
 
   app.use(notFound);
   app.use(

@@ -1,39 +1,78 @@
 import { type Stats, unwatchFile, watchFile } from "node:fs";
+import { Redis } from "ioredis";
 import { type Config, ConfigError } from "./config.js";
-import type { DispatchDependencies } from "./dispatch/dispatch.js";
+import { ConsoleSessions } from "./console/console-sessions.js";
+import { LoginThrottle } from "./console/login-throttle.js";
+import { RedisSessionStore } from "./console/redis-session-store.js";
+import { MemorySessionStore } from "./console/session-store.js";
+import { Dispatcher } from "./dispatch/dispatch.js";
 import { ChatEngine } from "./engine/chat-engine.js";
 import { createUsageRecorder } from "./engine/usage-recorder.js";
 import { KeyManager } from "./keys/key-manager.js";
 import { KeyPool } from "./keys/key-pool.js";
 import { createLogger, type Logger } from "./observability/logger.js";
 import { Metrics } from "./observability/metrics.js";
-import { FileStateStore, type PersistedState } from "./state/file-state-store.js";
+import { UpstreamRelay } from "./passthrough/relay-upstream.js";
+import { redactSecrets } from "./secrets/secret-patterns.js";
+import { GeminiEmbeddings } from "./services/gemini-embeddings.js";
+import { GeminiModels } from "./services/gemini-models.js";
+import { GeminiTokenCounter } from "./services/gemini-token-counter.js";
+import { KeyProber } from "./services/key-prober.js";
+import type { PersistedState } from "./state/persisted-state.js";
 import { RedisStateSync } from "./state/redis-state-sync.js";
 import type { StateStore } from "./state/state-store.js";
 import { ThoughtSignatureCache } from "./state/thought-signature-cache.js";
+import { ActivityRecorder } from "./store/activity-recorder.js";
+import { databasePathFor, legacyStateFileFor } from "./store/database-path.js";
+import type { HistoryStore } from "./store/history-store.js";
+import { openDatabase } from "./store/open-database.js";
+import { RedisHistoryStore } from "./store/redis-history.js";
+import { SqliteHistoryStore } from "./store/sqlite-history.js";
+import { SqliteRequestLog } from "./store/sqlite-request-log.js";
+import { SqliteStateStore } from "./store/sqlite-state-store.js";
 import { GeminiClient } from "./upstream/gemini-client.js";
-import { redactSecrets } from "./upstream/redact.js";
 
-/** Everything a request needs, built once at start-up and passed to the app. */
+/**
+ * The gateway's services, built once at start-up. Only app.ts and server.ts see this whole object;
+ * each route gets the few services it needs.
+ */
 export interface Gateway {
   readonly config: Config;
   readonly logger: Logger;
   readonly metrics: Metrics;
   readonly pool: KeyPool;
   readonly keys: KeyManager;
-  readonly client: GeminiClient;
-  readonly signatures: ThoughtSignatureCache;
-  /** Answers chat requests of every protocol. */
-  readonly engine: ChatEngine;
   readonly store: StateStore;
+  /** Usage history and the request log, written in batches. */
+  readonly activity: ActivityRecorder;
+  /** Console logins. */
+  readonly sessions: ConsoleSessions;
+  readonly loginThrottle: LoginThrottle;
   /** The clock every key decision uses (injectable for tests). */
   readonly now: () => number;
-  /** What `dispatch` needs; every route passes this. */
-  readonly dispatcher: DispatchDependencies;
+  /** Probes one key for a key check (the pool learns from it as from a request). */
+  readonly prober: KeyProber;
+  /** Hears each change of a key's state (an id), or of many keys at once (none); answers the unsubscribe. */
+  onKeyChange(listener: (keyId?: string) => void): () => void;
+  /** Answers chat requests of every protocol. */
+  readonly engine: ChatEngine;
+  /** Google's model list, read with a pool key. */
+  readonly models: GeminiModels;
+  /** Gemini embeddings over the pool. */
+  readonly embeddings: GeminiEmbeddings;
+  /** Gemini countTokens over the pool. */
+  readonly tokenCounter: GeminiTokenCounter;
+  /** The native and compat passthrough. */
+  readonly relay: UpstreamRelay;
   /** Thought signatures by tool-call id: this process's, then the shared store's. */
   lookupSignatures(toolCallIds: readonly string[]): Promise<Map<string, string>>;
   /** Removes every known key (and anything key-shaped) from text that may leave the process. */
   redact(text: string): string;
+  /**
+   * The shutdown grace has run out: open streams end now with their protocol's error event (the
+   * connections close right after).
+   */
+  closeStreams(): void;
   close(): Promise<void>;
 }
 
@@ -56,17 +95,39 @@ const DEFAULT_KEYS_FILE_POLL_MS = 2_000;
 export async function createGateway(config: Config, overrides: GatewayOverrides = {}): Promise<Gateway> {
   const logger = overrides.logger ?? createLogger({ level: config.logLevel });
   const now = overrides.now ?? Date.now;
+  // One database file holds key state, usage history and the request log; with Redis, key state,
+  // history and console sessions are shared by every replica there, and the database keeps this
+  // replica's request log.
+  let database: ReturnType<typeof openDatabase>;
+  try {
+    database = openDatabase(databasePathFor(config.stateFile), logger);
+  } catch (error) {
+    throw new ConfigError(`STATE_FILE (${config.stateFile}): ${(error as Error).message}`);
+  }
+  const shared = config.redisUrl
+    ? new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2 })
+    : undefined;
+  shared?.on("error", (error: Error) => logger.warn({ error: error.message }, "redis connection error"));
   const store: StateStore = config.redisUrl
     ? new RedisStateSync(config.redisUrl, logger)
-    : new FileStateStore(config.stateFile, logger);
+    : new SqliteStateStore(database, logger, legacyStateFileFor(config.stateFile));
+  // The console's live feed hears every change of key state, this replica's and (through Redis) the others'.
+  const keyListeners = new Set<(keyId?: string) => void>();
+  const announceKeyChange = (keyId?: string) => {
+    for (const listener of keyListeners) listener(keyId);
+  };
   const pool = new KeyPool({
     maxFailures: config.maxFailures,
-    onChange: (keyId) => store.keyChanged(keyId),
+    onChange: (keyId) => {
+      store.keyChanged(keyId);
+      announceKeyChange(keyId);
+    },
     now,
   });
-  const keys = new KeyManager(pool, { keysFile: config.keysFile, extraKeys: config.extraKeys }, () =>
-    store.keySetChanged(),
-  );
+  const keys = new KeyManager(pool, { keysFile: config.keysFile, extraKeys: config.extraKeys }, () => {
+    store.keySetChanged();
+    announceKeyChange();
+  });
   const signatures = new ThoughtSignatureCache({ onChange: (pairs) => store.signaturesRemembered(pairs) });
   const metrics = new Metrics({
     keyCounts: () => pool.counts(),
@@ -104,8 +165,14 @@ export async function createGateway(config: Config, overrides: GatewayOverrides 
       keySet: () => keys.saved(),
     },
     {
-      applyKeyMemory: (memories) => pool.importMemory(memories),
-      applyKeySet: (keySet) => keys.applyShared(keySet),
+      applyKeyMemory: (memories) => {
+        pool.importMemory(memories);
+        for (const keyId of Object.keys(memories)) announceKeyChange(keyId);
+      },
+      applyKeySet: (keySet) => {
+        keys.applyShared(keySet);
+        announceKeyChange();
+      },
       applySignatures: (pairs) => signatures.import(pairs),
     },
   );
@@ -124,23 +191,38 @@ export async function createGateway(config: Config, overrides: GatewayOverrides 
       })
     : () => {};
 
-  const dispatcher: DispatchDependencies = {
+  if (shared) await shared.connect().catch(() => {});
+  const history: HistoryStore = shared
+    ? new RedisHistoryStore(shared, config.historyDays, now)
+    : new SqliteHistoryStore(database);
+  const activity = new ActivityRecorder({
+    history,
+    requestLog: new SqliteRequestLog(database, config.requestLogMaxRows),
+    logger,
+    now,
+    historyDays: config.historyDays,
+    availability: () => ({ available: pool.counts().available, total: pool.size }),
+  });
+
+  const dispatcher = new Dispatcher({
     pool,
+    client,
     metrics,
     logger,
     now,
     maxAttempts: config.maxAttempts,
     deadlineMs: config.requestDeadlineMs,
-  };
-  const redact = (text: string) => redactSecrets(text, pool.secrets());
+    requestTimeoutMs: config.requestTimeoutMs,
+  });
+  const usage = createUsageRecorder({ metrics, pool });
+  const closing = new AbortController();
   const engine = new ChatEngine({
     dispatcher,
-    client,
     signatures,
-    usage: createUsageRecorder({ metrics, pool }),
+    usage,
     logger,
-    redact,
     settings: config,
+    closing: closing.signal,
   });
 
   return {
@@ -149,13 +231,23 @@ export async function createGateway(config: Config, overrides: GatewayOverrides 
     metrics,
     pool,
     keys,
-    client,
-    signatures,
-    engine,
     store,
+    activity,
+    sessions: new ConsoleSessions(shared ? new RedisSessionStore(shared) : new MemorySessionStore(now), now),
+    loginThrottle: new LoginThrottle(now),
     now,
-    dispatcher,
-    redact,
+    prober: new KeyProber(dispatcher, (facts) => activity.upstreamWork(facts)),
+    onKeyChange(listener) {
+      keyListeners.add(listener);
+      return () => keyListeners.delete(listener);
+    },
+    engine,
+    models: new GeminiModels(dispatcher),
+    embeddings: new GeminiEmbeddings(dispatcher, usage),
+    tokenCounter: new GeminiTokenCounter(dispatcher),
+    relay: new UpstreamRelay({ dispatcher, usage, secrets: () => [pool.secrets()], closing: closing.signal }),
+    redact: (text) => redactSecrets(text, [pool.secrets()]),
+    closeStreams: () => closing.abort(),
     async lookupSignatures(toolCallIds) {
       const found = signatures.lookup(toolCallIds);
       const missing = [...toolCallIds].filter((id) => !found.has(id));
@@ -176,6 +268,9 @@ export async function createGateway(config: Config, overrides: GatewayOverrides 
     async close() {
       stopWatching();
       await store.close();
+      await activity.close();
+      database.close();
+      shared?.disconnect();
       await client.close();
     },
   };
