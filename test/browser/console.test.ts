@@ -3,7 +3,8 @@
  * server and the fake Gemini, walking the issue's story: log in; watch a key go to "resting" with a
  * live countdown after a real 429; paste 200 keys; check them and watch the progress bar reach the end
  * with the right verdicts; see charts and per-day usage drawn from real history, also after a restart;
- * filter the request log; switch language and theme. Screenshots land in test-artifacts/console/.
+ * filter the request log; switch language and theme. Screenshots land in test-artifacts/console/;
+ * the READMEs' docs/console.png is its 05-pool.png.
  */
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -80,7 +81,7 @@ async function texts(locator: Locator): Promise<string[]> {
       geminiBaseUrl: fake.url,
       keys: FILE_KEYS,
       folder,
-      env: { ADMIN_TOKEN, ACCESS_TOKEN, LOG_LEVEL: "warn" },
+      env: { ADMIN_TOKEN, ACCESS_TOKEN },
     });
 
   const logIn = async () => {
@@ -212,6 +213,12 @@ async function texts(locator: Locator): Promise<string[]> {
     await page.getByText("1–50 of 50").waitFor();
     await page.getByLabel("Label", { exact: true }).selectOption("");
     await page.getByText("1–100 of 201").waitFor();
+    // Disabled keys first, then resting ones: the picture of the pool the READMEs show (docs/console.png).
+    await page.getByRole("button", { name: "Ascending ↑" }).click();
+    await page.locator('[data-testid=pool-table] tbody tr[data-state="disabled"]').first().waitFor();
+    expect(await page.locator("[data-testid=pool-table] tbody tr").first().getAttribute("data-state")).toBe(
+      "disabled",
+    );
     await screenshot(page, "05-pool");
   }, 60_000);
 

@@ -117,7 +117,9 @@ export interface HistoryBucket {
 
 export interface AvailabilitySample {
   time: string;
+  /** The fewest available keys seen in the bucket. */
   available: number;
+  availableAverage?: number;
   total: number;
 }
 

@@ -15,6 +15,8 @@ export interface TimeChartProps {
   /** Bucket start times, in milliseconds. */
   times: number[];
   series: ChartSeries[];
+  /** The period shown, in milliseconds, whatever times hold data. */
+  period?: readonly [number, number];
   /** Fill under the first line (a quantity such as available keys, against the total). */
   filled?: boolean;
   testId: string;
@@ -38,12 +40,12 @@ function cssColour(name: string): string {
   return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || "#888";
 }
 
-export function TimeChart({ title, times, series, filled = false, testId }: TimeChartProps) {
+export function TimeChart({ title, times, series, period, filled = false, testId }: TimeChartProps) {
   const box = useRef<HTMLDivElement>(null);
   const theme = activeTheme();
   const language = locale();
   // The page rebuilds its arrays on each render: redraw only when what they hold changed.
-  const dataKey = JSON.stringify([times, series]);
+  const dataKey = JSON.stringify([times, series, period]);
 
   useEffect(() => {
     const target = box.current;
@@ -54,7 +56,11 @@ export function TimeChart({ title, times, series, filled = false, testId }: Time
     const options: uPlot.Options = {
       width: Math.max(target.clientWidth, 280),
       height: HEIGHT,
-      scales: { x: { time: true } },
+      // Counts start at zero, so that a small change does not look like a cliff.
+      scales: {
+        x: { time: true, ...(period ? { range: [period[0] / 1000, period[1] / 1000] } : {}) },
+        y: { range: (_chart, _min, max) => [0, max > 0 ? max * 1.1 : 1] },
+      },
       axes: [
         axis,
         { ...axis, size: 56, values: (_chart, splits) => splits.map((value) => formatCompact(value)) },

@@ -3,11 +3,31 @@
  * keys file read again. Removing asks for a second click.
  */
 import { useState } from "preact/hooks";
-import { callApi } from "../api/admin-client.js";
+import { callApi, queryString } from "../api/admin-client.js";
+import type { KeyPage } from "../api/types.js";
 import { t } from "../i18n/language.js";
 
 type BulkAction = "enable" | "disable" | "reset" | "remove";
 const ACTIONS: BulkAction[] = ["enable", "disable", "reset", "remove"];
+const PAGE_SIZE = 1000;
+
+/**
+ * Every key's id, page by page. The bulk route wants the keys named (ids or a label), so that no
+ * request acts on the whole pool by leaving a field out; "all keys" is then an explicit list.
+ */
+async function allKeyIds(): Promise<string[]> {
+  const ids: string[] = [];
+  let cursor: string | null = null;
+  do {
+    const page: KeyPage = await callApi<KeyPage>(
+      "GET",
+      `/admin/keys${queryString({ limit: PAGE_SIZE, cursor })}`,
+    );
+    ids.push(...page.keys.map((key) => key.id));
+    cursor = page.nextCursor;
+  } while (cursor);
+  return ids;
+}
 
 export function BulkActions({ labels, changed }: { labels: string[]; changed: () => void }) {
   const [label, setLabel] = useState("");
@@ -32,7 +52,7 @@ export function BulkActions({ labels, changed }: { labels: string[]; changed: ()
     run(async () => {
       const answer = await callApi<{ affected: number }>("POST", "/admin/keys/bulk", {
         action,
-        ...(label ? { label } : {}),
+        ...(label ? { label } : { ids: await allKeyIds() }),
       });
       return t("keys.bulk.affected", { count: answer.affected });
     });

@@ -3,7 +3,7 @@
  * axis, with quiet hours as zero. Past `limit` lines, the smallest are summed into one "other" line so
  * a pool of hundreds of keys still gives a readable chart.
  */
-import type { HistoryBucket } from "../api/types.js";
+import type { History, HistoryBucket } from "../api/types.js";
 import type { ChartSeries } from "../components/chart-series.js";
 
 export interface AlignedSeries {
@@ -11,13 +11,29 @@ export interface AlignedSeries {
   series: ChartSeries[];
 }
 
+const BUCKET_MS = { hour: 3_600_000, day: 86_400_000 } as const;
+
+/**
+ * Every bucket's start in the period, so that hours without requests draw as zero rather than as a
+ * gap. The gateway's buckets start on whole hours and whole days (UTC), as these do.
+ */
+export function bucketAxis(history: Pick<History, "from" | "to" | "groupBy">): number[] {
+  const step = BUCKET_MS[history.groupBy] ?? BUCKET_MS.hour;
+  const from = Date.parse(history.from);
+  const to = Date.parse(history.to);
+  if (Number.isNaN(from) || Number.isNaN(to) || to < from) return [];
+  const times: number[] = [];
+  for (let time = Math.floor(from / step) * step; time <= to; time += step) times.push(time);
+  return times;
+}
+
 export function alignSeries(
   buckets: readonly HistoryBucket[],
   nameOf: (bucket: HistoryBucket) => string,
   amountOf: (bucket: HistoryBucket) => number,
-  options: { limit: number; otherLabel: string },
+  options: { limit: number; otherLabel: string; axis?: readonly number[] },
 ): AlignedSeries {
-  const times = [...new Set(buckets.map((bucket) => Date.parse(bucket.time)))]
+  const times = [...new Set([...(options.axis ?? []), ...buckets.map((bucket) => Date.parse(bucket.time))])]
     .filter((time) => !Number.isNaN(time))
     .sort((left, right) => left - right);
   const slot = new Map(times.map((time, index) => [time, index]));

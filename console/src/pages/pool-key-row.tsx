@@ -42,13 +42,14 @@ export function KeyRow({ poolKey, changed }: { poolKey: PoolKey; changed: () => 
   const rests = (poolKey.cooldowns ?? []).filter(
     (cooldown) => new Date(cooldown.until).getTime() > now.value,
   );
-  const reason = poolKey.disabledReason ?? poolKey.stateReason;
+  // Only a disabled key's reason says something the row does not: a resting key's rests are listed beside it.
+  const reason = poolKey.state === "disabled" ? (poolKey.disabledReason ?? poolKey.stateReason) : undefined;
 
   return (
     <tr data-key-id={poolKey.id} data-state={poolKey.state}>
       <td>
         <code>{poolKey.key}</code>
-        <div class="muted small">{poolKey.id}</div>
+        <div class="muted small nowrap">{poolKey.id}</div>
       </td>
       <td>
         {editingLabel === undefined ? (
@@ -85,7 +86,11 @@ export function KeyRow({ poolKey, changed }: { poolKey: PoolKey; changed: () => 
       </td>
       <td>
         <StateBadge state={poolKey.state} />
-        {reason && <div class="muted small">{reason}</div>}
+        {reason && (
+          <div class="muted small reason" title={reason}>
+            {reason}
+          </div>
+        )}
       </td>
       <td>
         {rests.length === 0 ? (
@@ -94,8 +99,11 @@ export function KeyRow({ poolKey, changed }: { poolKey: PoolKey; changed: () => 
           <ul class="rests">
             {rests.map((cooldown) => (
               <li key={cooldown.model} data-model={cooldown.model}>
-                <span class="model">{cooldown.model}</span> <Countdown until={cooldown.until} />{" "}
-                <span class="muted small">{cooldown.reason}</span>
+                <span class="model">{cooldown.model === "*" ? t("pool.allModels") : cooldown.model}</span>{" "}
+                <Countdown until={cooldown.until} />
+                <div class="muted small reason" title={cooldown.reason}>
+                  {cooldown.reason}
+                </div>
               </li>
             ))}
           </ul>
@@ -107,7 +115,9 @@ export function KeyRow({ poolKey, changed }: { poolKey: PoolKey; changed: () => 
       </td>
       <td class="number">{formatNumber(poolKey.today?.requests)}</td>
       <td class="number">{formatCompact(todayTokens(poolKey))}</td>
-      <td title={formatTime(poolKey.lastUsed)}>{formatAgo(poolKey.lastUsed, now.value)}</td>
+      <td class="nowrap" title={formatTime(poolKey.lastUsed)}>
+        {formatAgo(poolKey.lastUsed, now.value)}
+      </td>
       <td class="actions">
         {poolKey.state === "disabled" ? (
           <button

@@ -8,7 +8,7 @@ import { FAILURE_KINDS, type History, type HistoryBucket } from "../api/types.js
 import { TimeChart } from "../components/time-chart.js";
 import { currentValue, useAsync } from "../components/use-async.js";
 import { t } from "../i18n/language.js";
-import { alignSeries, bucketTokens } from "./history-series.js";
+import { alignSeries, bucketAxis, bucketTokens } from "./history-series.js";
 import { KeysPerDayTable } from "./keys-per-day-table.js";
 
 const RANGES = {
@@ -53,24 +53,32 @@ export function UsagePage() {
 
   const nameOf = (bucket: HistoryBucket) =>
     (by === "model" ? bucket.model : bucket.keyId) ?? t("usage.unknown");
-  const limits = { limit: SERIES_LIMIT, otherLabel: t("usage.other") };
-  const requests = detail
-    ? alignSeries(detail.buckets, nameOf, (bucket) => bucket.requests, limits)
+  const options = { limit: SERIES_LIMIT, otherLabel: t("usage.other") };
+  // With no request in the period the charts say so rather than drawing flat zero lines.
+  const requests = detail?.buckets.length
+    ? alignSeries(detail.buckets, nameOf, (bucket) => bucket.requests, {
+        ...options,
+        axis: bucketAxis(detail),
+      })
     : undefined;
-  const tokens = detail ? alignSeries(detail.buckets, nameOf, bucketTokens, limits) : undefined;
-  const failures = totals
+  const tokens = detail?.buckets.length
+    ? alignSeries(detail.buckets, nameOf, bucketTokens, { ...options, axis: bucketAxis(detail) })
+    : undefined;
+  const failures = totals?.buckets.length
     ? FAILURE_KINDS.map((kind) => ({
         kind,
         ...alignSeries(
           totals.buckets,
           () => t(`failure.${kind}`),
           (bucket) => bucket.failures[kind] ?? 0,
-          limits,
+          { ...options, axis: bucketAxis(totals) },
         ),
       }))
     : [];
   const failureTimes = failures[0]?.times ?? [];
   const availability = totals?.availability ?? [];
+  const periodOf = (history: History | undefined): [number, number] | undefined =>
+    history ? [Date.parse(history.from), Date.parse(history.to)] : undefined;
 
   return (
     <section class="page" aria-labelledby="usage-title">
@@ -97,19 +105,34 @@ export function UsagePage() {
       {failure && <p class="error">{failure}</p>}
       <div class="charts">
         {requests?.times.length ? (
-          <TimeChart testId="chart-requests" title={t("usage.chart.requests")} {...requests} />
+          <TimeChart
+            testId="chart-requests"
+            title={t("usage.chart.requests")}
+            period={periodOf(detail)}
+            {...requests}
+          />
         ) : (
           <NoData />
         )}
         {tokens?.times.length ? (
-          <TimeChart testId="chart-tokens" title={t("usage.chart.tokens")} {...tokens} />
+          <TimeChart
+            testId="chart-tokens"
+            title={t("usage.chart.tokens")}
+            period={periodOf(detail)}
+            {...tokens}
+          />
         ) : null}
         {availability.length ? (
           <TimeChart
             testId="chart-availability"
             title={t("usage.chart.availability")}
+            period={periodOf(totals)}
             times={availability.map((sample) => Date.parse(sample.time))}
             series={[
+              {
+                label: t("usage.availableAverage"),
+                values: availability.map((sample) => sample.availableAverage ?? null),
+              },
               { label: t("usage.available"), values: availability.map((sample) => sample.available) },
               { label: t("usage.total"), values: availability.map((sample) => sample.total) },
             ]}
@@ -120,6 +143,7 @@ export function UsagePage() {
           <TimeChart
             testId="chart-failures"
             title={t("usage.chart.failures")}
+            period={periodOf(totals)}
             times={failureTimes}
             series={failures.map((entry) => ({
               label: t(`failure.${entry.kind}`),

@@ -1,6 +1,6 @@
 /** The Usage page's chart lines, from the history buckets the gateway answers. */
 import type { HistoryBucket } from "../../../console/src/api/types.js";
-import { alignSeries, bucketTokens } from "../../../console/src/pages/history-series.js";
+import { alignSeries, bucketAxis, bucketTokens } from "../../../console/src/pages/history-series.js";
 
 function bucket(time: string, model: string, requests: number): HistoryBucket {
   return {
@@ -55,6 +55,26 @@ describe("alignSeries", () => {
     ]);
   });
 
+  test("with an axis, hours without requests are zeros on the line", () => {
+    const axis = bucketAxis({
+      from: "2026-11-30T07:30:00.000Z",
+      to: "2026-11-30T10:00:00.000Z",
+      groupBy: "hour",
+    });
+    const aligned = alignSeries([bucket("2026-11-30T09:00:00.000Z", "a", 2)], byModel, requests, {
+      limit: 8,
+      otherLabel: "other",
+      axis,
+    });
+    expect(aligned.times.map((time) => new Date(time).toISOString())).toEqual([
+      "2026-11-30T07:00:00.000Z",
+      "2026-11-30T08:00:00.000Z",
+      "2026-11-30T09:00:00.000Z",
+      "2026-11-30T10:00:00.000Z",
+    ]);
+    expect(aligned.series).toEqual([{ label: "a", values: [0, 0, 2, 0] }]);
+  });
+
   test("a bucket with an unreadable time is left out rather than breaking the chart", () => {
     const aligned = alignSeries([bucket("yesterday", "a", 3)], byModel, requests, {
       limit: 8,
@@ -62,6 +82,15 @@ describe("alignSeries", () => {
     });
     expect(aligned).toEqual({ times: [], series: [] });
   });
+});
+
+test("the axis of a period in days starts at midnight UTC, as the gateway's day buckets", () => {
+  expect(
+    bucketAxis({ from: "2026-11-28T15:00:00.000Z", to: "2026-11-30T01:00:00.000Z", groupBy: "day" }).map(
+      (time) => new Date(time).toISOString(),
+    ),
+  ).toEqual(["2026-11-28T00:00:00.000Z", "2026-11-29T00:00:00.000Z", "2026-11-30T00:00:00.000Z"]);
+  expect(bucketAxis({ from: "later", to: "2026-11-30T01:00:00.000Z", groupBy: "day" })).toEqual([]);
 });
 
 test("a bucket's tokens are prompt, completion and reasoning (cached tokens are part of the prompt)", () => {
