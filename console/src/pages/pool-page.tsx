@@ -9,6 +9,7 @@ import { onPoolEvent } from "../api/live-events.js";
 import type { KeyPage, PoolKey } from "../api/types.js";
 import { currentValue, useAsync } from "../components/use-async.js";
 import { useDebounced } from "../components/use-debounced.js";
+import { formatNumber } from "../i18n/format.js";
 import { t } from "../i18n/language.js";
 import type { MessageName } from "../i18n/messages-en.js";
 import { KeyRow } from "./pool-key-row.js";
@@ -147,9 +148,9 @@ export function PoolPage() {
         <span>
           {page
             ? t("pool.range", {
-                first: rows.length ? first + 1 : 0,
-                last: first + rows.length,
-                total: page.total,
+                first: formatNumber(rows.length ? first + 1 : 0),
+                last: formatNumber(first + rows.length),
+                total: formatNumber(page.total),
               })
             : t("common.loading")}
         </span>
