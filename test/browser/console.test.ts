@@ -222,6 +222,64 @@ async function texts(locator: Locator): Promise<string[]> {
     await screenshot(page, "05-pool");
   }, 60_000);
 
+  test("keys are fixed with a click: enable, disable, label, remove, by label, reload the file", async () => {
+    const rows = page.locator("[data-testid=pool-table] tbody tr");
+    const row = (id: string) => page.locator(`[data-testid=pool-table] tr[data-key-id="${id}"]`);
+    // Keys without a label, so that the actions on team-a below meet none of them.
+    const idAt = async (state: string, index: number) =>
+      (await rows
+        .and(page.locator(`[data-state="${state}"]`))
+        .filter({ has: page.getByRole("button", { name: "no label" }) })
+        .nth(index)
+        .getAttribute("data-key-id")) ?? "";
+
+    const disabled = await idAt("disabled", 0);
+    await row(disabled).getByRole("button", { name: "Enable" }).click();
+    await row(disabled).locator('.badge[data-state="active"]').waitFor();
+
+    const [labelled, paused, removed] = [
+      await idAt("active", 1),
+      await idAt("active", 2),
+      await idAt("active", 3),
+    ];
+    await row(labelled).locator("td:nth-child(2) button").click();
+    await row(labelled).getByRole("textbox").fill("spare");
+    await row(labelled).getByRole("button", { name: "Save" }).click();
+    await row(labelled).getByRole("button", { name: "spare" }).waitFor();
+
+    await row(paused).getByRole("button", { name: "Disable" }).click();
+    await row(paused).locator('.badge[data-state="disabled"]').waitFor();
+
+    await row(removed).getByRole("button", { name: "Remove" }).click();
+    await row(removed).getByRole("button", { name: "Really remove" }).click();
+    await page.getByText("1–100 of 200").waitFor();
+    expect(await row(removed).count()).toBe(0);
+    const pool = await adminJson(server.url, "/admin/keys?limit=1000");
+    const state = (id: string) => pool.keys.find((key: { id: string }) => key.id === id);
+    expect(state(disabled)?.state).toBe("active");
+    expect(state(labelled)?.label).toBe("spare");
+    expect(state(paused)?.state).toBe("disabled");
+    expect(state(removed)).toBeUndefined();
+
+    await page.getByRole("link", { name: "Keys" }).click();
+    await page.getByLabel("Keys to act on").selectOption("team-a");
+    await page.getByRole("button", { name: "Disable", exact: true }).click();
+    await page.getByText("Done: 50 keys affected.").waitFor();
+    const teamA = await adminJson(server.url, "/admin/keys?label=team-a&state=disabled&limit=1000");
+    expect(teamA.total).toBe(50);
+    await page.getByRole("button", { name: "Enable", exact: true }).click();
+    await page.getByText("Done: 50 keys affected.").waitFor();
+    expect((await adminJson(server.url, "/admin/keys?label=team-a&state=disabled")).total).toBe(0);
+    // Left disabled: one unknown key, the suspended one and the one paused above.
+    expect((await adminJson(server.url, "/admin/keys?state=disabled")).total).toBe(3);
+
+    await page.getByRole("button", { name: "Reload the keys file" }).click();
+    await page.getByText("Keys file read: 0 added, 0 removed, 200 keys in the pool.").waitFor();
+    await page.getByTestId("pool-counts").getByText("3 disabled").waitFor();
+    await page.getByTestId("pool-counts").getByText("195 active").waitFor();
+    await screenshot(page, "06-keys-actions");
+  }, 60_000);
+
   test("usage charts and per-day totals come from the stored history, also after a restart", async () => {
     for (let index = 0; index < 3; index++) {
       expect((await chat(server.url, "gemini-2.5-flash", `flash ${index}`)).status).toBe(200);
@@ -255,14 +313,14 @@ async function texts(locator: Locator): Promise<string[]> {
       expect(await page.getByTestId("per-day-table").locator("tbody tr").count()).toBeGreaterThan(0);
       await screenshot(page, name);
     };
-    await checkUsage("06-usage");
+    await checkUsage("07-usage");
 
     await server.stop();
     server = await startServer();
     await logIn();
-    await checkUsage("07-usage-after-restart");
+    await checkUsage("08-usage-after-restart");
     await page.getByRole("link", { name: "Pool" }).click();
-    await page.getByText("1–100 of 201").waitFor();
+    await page.getByText("1–100 of 200").waitFor();
   }, 120_000);
 
   test("the request log filters by model and by status", async () => {
@@ -280,7 +338,7 @@ async function texts(locator: Locator): Promise<string[]> {
       what: "the successful requests",
     });
     for (const status of await texts(rows.locator("td:nth-child(6)"))) expect(status).toBe("200");
-    await screenshot(page, "08-log");
+    await screenshot(page, "09-log");
   }, 60_000);
 
   test("the language and theme switches change the whole page", async () => {
@@ -291,7 +349,7 @@ async function texts(locator: Locator): Promise<string[]> {
     await page.getByRole("link", { name: "用量" }).waitFor();
     await page.getByLabel("主题").selectOption("dark");
     expect(await page.locator("html").getAttribute("data-theme")).toBe("dark");
-    await screenshot(page, "09-pool-zh-dark");
+    await screenshot(page, "10-pool-zh-dark");
     // The choice is remembered in this browser.
     await page.reload();
     await page.getByRole("heading", { name: "密钥池" }).waitFor();
@@ -306,7 +364,7 @@ async function texts(locator: Locator): Promise<string[]> {
       await tab.getByRole("heading", { name: "gemini-rotator 控制台" }).waitFor({ timeout: 20_000 });
       await tab.getByLabel("管理令牌").waitFor();
       expect(await tab.locator("html").getAttribute("lang")).toBe("zh-CN");
-      await tab.screenshot({ path: join(ARTIFACTS, "10-login-zh.png") });
+      await tab.screenshot({ path: join(ARTIFACTS, "11-login-zh.png") });
     } finally {
       await chinese.close();
     }

@@ -32,7 +32,6 @@ export interface PoolKey {
   lastUsed: string | null;
   lastError: string | null;
   requests: number;
-  tokens?: number;
   cooldowns?: Cooldown[];
   disabledReason?: string | null;
   nextProbeAt?: string | null;

@@ -4,6 +4,7 @@ import { callApi, queryString } from "../api/admin-client.js";
 import type { KeyPage } from "../api/types.js";
 import { currentValue, useAsync } from "../components/use-async.js";
 import { t } from "../i18n/language.js";
+import { notePoolCounts } from "../state/pool-counts.js";
 import { BulkActions } from "./bulk-actions.js";
 import { CheckKeysPanel } from "./check-keys-panel.js";
 import { ImportKeys } from "./import-keys.js";
@@ -11,10 +12,11 @@ import { ImportKeys } from "./import-keys.js";
 export function KeysPage() {
   const [importedIds, setImportedIds] = useState<string[]>([]);
   // One key is enough to learn the labels in use (the answer lists them all).
-  const [labelsState, reloadLabels] = useAsync(
-    () => callApi<KeyPage>("GET", `/admin/keys${queryString({ limit: 1 })}`),
-    [],
-  );
+  const [labelsState, reloadLabels] = useAsync(async () => {
+    const answer = await callApi<KeyPage>("GET", `/admin/keys${queryString({ limit: 1 })}`);
+    notePoolCounts(answer.counts);
+    return answer;
+  }, []);
   const labels = currentValue(labelsState)?.labels ?? [];
 
   return (

@@ -12,6 +12,7 @@ import { useDebounced } from "../components/use-debounced.js";
 import { formatNumber } from "../i18n/format.js";
 import { t } from "../i18n/language.js";
 import type { MessageName } from "../i18n/messages-en.js";
+import { notePoolCounts } from "../state/pool-counts.js";
 import { KeyRow } from "./pool-key-row.js";
 
 const PAGE_SIZE = 100;
@@ -41,14 +42,14 @@ export function PoolPage() {
   const filters = [query, state, label, modelQuery, sort, order];
   // A new filter starts again at the first page.
   useEffect(() => setCursors([null]), filters);
-  const [loaded, reload] = useAsync(
-    () =>
-      callApi<KeyPage>(
-        "GET",
-        `/admin/keys${queryString({ q: query, state, label, model: modelQuery, sort, order, limit: PAGE_SIZE, cursor })}`,
-      ),
-    [...filters, cursor],
-  );
+  const [loaded, reload] = useAsync(async () => {
+    const answer = await callApi<KeyPage>(
+      "GET",
+      `/admin/keys${queryString({ q: query, state, label, model: modelQuery, sort, order, limit: PAGE_SIZE, cursor })}`,
+    );
+    notePoolCounts(answer.counts);
+    return answer;
+  }, [...filters, cursor]);
   const page = currentValue(loaded);
   useEffect(() => setUpdates(new Map()), [page]);
   useEffect(
