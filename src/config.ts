@@ -1,5 +1,7 @@
+import bytes from "bytes";
 import { z } from "zod";
 import { type ModelAlias, parseModelAliases } from "./gemini/model-aliases.js";
+import { DEFAULT_MEDIA_LIMITS, type MediaLimits } from "./media/media-limits.js";
 
 /**
  * The gateway's settings, read once from the environment at start-up (see ../shared/CONTRACT.md).
@@ -30,6 +32,8 @@ export interface Config {
   readonly reasoningOutput: "reasoning_content" | "none";
   /** Allow downloading `http(s)` images from loopback and private addresses. */
   readonly allowPrivateMediaUrls: boolean;
+  /** `MEDIA_MAX_URLS`, `MEDIA_MAX_REQUEST_BYTES`, `MEDIA_MAX_PROCESS_BYTES`: how much image downloading. */
+  readonly mediaLimits: MediaLimits;
   /** `Access-Control-Allow-Origin` for the API routes; empty turns CORS off. */
   readonly corsOrigin: string;
   /** Watch `KEYS_FILE` and reload on change. */
@@ -61,6 +65,16 @@ const booleanFlag = (variable: string) =>
       message: `${variable} must be true or false`,
     })
     .transform((value) => ["1", "true", "yes", "on"].includes(value));
+
+/** A size such as `20mb` (1024-based, as express reads `BODY_LIMIT`), in bytes. */
+const byteSize = (variable: string, example: string) =>
+  z
+    .string()
+    .trim()
+    .toLowerCase()
+    .regex(/^\d+(\.\d+)?\s*(b|kb|mb|gb)?$/, `${variable} must be a size such as ${example}`)
+    .transform((text) => bytes.parse(text) ?? Number.NaN)
+    .refine((size) => size > 0, `${variable} must be greater than 0: set it to a size such as ${example}`);
 
 const optionalSecret = z
   .string()
@@ -129,6 +143,15 @@ const environmentSchema = z.object({
     .pipe(z.enum(["reasoning_content", "none"], "REASONING_OUTPUT must be reasoning_content or none"))
     .default("reasoning_content"),
   ALLOW_PRIVATE_MEDIA_URLS: booleanFlag("ALLOW_PRIVATE_MEDIA_URLS").default(false),
+  MEDIA_MAX_URLS: positiveInteger("MEDIA_MAX_URLS", "set MEDIA_MAX_URLS to a count such as 16").default(
+    DEFAULT_MEDIA_LIMITS.maxUrls,
+  ),
+  MEDIA_MAX_REQUEST_BYTES: byteSize("MEDIA_MAX_REQUEST_BYTES", "20mb").default(
+    DEFAULT_MEDIA_LIMITS.maxRequestBytes,
+  ),
+  MEDIA_MAX_PROCESS_BYTES: byteSize("MEDIA_MAX_PROCESS_BYTES", "64mb").default(
+    DEFAULT_MEDIA_LIMITS.maxProcessBytes,
+  ),
   CORS_ORIGIN: z.string().trim().default("*"),
   WATCH_KEYS_FILE: booleanFlag("WATCH_KEYS_FILE").default(true),
   SSE_KEEPALIVE_MS: positiveInteger(
@@ -181,6 +204,11 @@ export function loadConfig(environment: NodeJS.ProcessEnv): Config {
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     reasoningOutput: env.REASONING_OUTPUT,
     allowPrivateMediaUrls: env.ALLOW_PRIVATE_MEDIA_URLS,
+    mediaLimits: Object.freeze({
+      maxUrls: env.MEDIA_MAX_URLS,
+      maxRequestBytes: env.MEDIA_MAX_REQUEST_BYTES,
+      maxProcessBytes: env.MEDIA_MAX_PROCESS_BYTES,
+    }),
     corsOrigin: env.CORS_ORIGIN,
     watchKeysFile: env.WATCH_KEYS_FILE,
     sseKeepaliveMs: env.SSE_KEEPALIVE_MS,

@@ -3,7 +3,7 @@ import { type ChatCall, newCompletionId } from "../chat/chat-call.js";
 import { completeChat } from "../chat/complete-chat.js";
 import { streamChat } from "../chat/stream-chat.js";
 import type { Gateway } from "../gateway.js";
-import { fetchRemoteMedia } from "../media/fetch-remote-media.js";
+import { fetchRemoteMediaForRequest } from "../media/fetch-remote-media-for-request.js";
 import { parseChatCompletionRequest } from "../openai/chat-request-schema.js";
 import { collectRemoteMediaUrls, convertChatRequest } from "../translate/convert-openai-request.js";
 import { requestSignal } from "./request-signal.js";
@@ -16,20 +16,12 @@ export function chatRoutes(gateway: Gateway): Router {
     const chatRequest = parseChatCompletionRequest(request.body);
     const signal = requestSignal(request, response);
 
-    const remoteMedia = new Map(
-      await Promise.all(
-        collectRemoteMediaUrls(chatRequest).map(
-          async (url) =>
-            [
-              url,
-              await fetchRemoteMedia(url, {
-                allowPrivateAddresses: gateway.config.allowPrivateMediaUrls,
-                signal,
-              }),
-            ] as const,
-        ),
-      ),
-    );
+    const remoteMedia = await fetchRemoteMediaForRequest(collectRemoteMediaUrls(chatRequest), {
+      signal,
+      allowPrivateAddresses: gateway.config.allowPrivateMediaUrls,
+      limits: gateway.config.mediaLimits,
+      response,
+    });
     const toolCallIds = chatRequest.messages.flatMap((message) =>
       message.role === "assistant" ? (message.tool_calls ?? []).map((toolCall) => toolCall.id) : [],
     );
