@@ -4,8 +4,8 @@
  */
 import { startFakeGemini } from "../fake-gemini/index.js";
 import type { FakeGemini } from "../fake-gemini/types.js";
-import { type BuiltServer, startBuiltServer } from "../helpers/built-server.js";
-import { type ImageHost, startImageHost } from "../helpers/image-host.js";
+import { type BuiltServer, startBuiltServer } from "../support/built-server.js";
+import { type ImageHost, startImageHost } from "../support/image-host.js";
 
 const KEYS = ["fake-key-media-memory-0001"];
 const MB = 1024 * 1024;

@@ -10,18 +10,12 @@ import { loadConfig } from "../../src/config.js";
 import { createLogger } from "../../src/observability/logger.js";
 import { start } from "../../src/server.js";
 import { geminiErrors } from "../fake-gemini/index.js";
-import { type Harness, postJson, startHarness, TEST_KEYS } from "../helpers/gateway-harness.js";
+import { type Harness, startHarness, TEST_KEYS } from "../support/gateway-harness.js";
+import { postJson } from "../support/http.js";
+import { waitFor } from "../support/poll.js";
 
 const [ALPHA, BRAVO, CHARLIE] = TEST_KEYS;
 const CHAT = { model: "gemini-2.5-pro", messages: [{ role: "user", content: "hi" }] };
-
-async function pollUntil(condition: () => boolean | Promise<boolean>, what: string): Promise<void> {
-  const deadline = Date.now() + 15_000;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 async function status(harness: Harness) {
   return (await (await fetch(`${harness.url}/status`)).json()) as {
@@ -114,9 +108,12 @@ test("a watched keys file saved empty while running keeps the keys, and says so 
   const harness = await startHarness({ env: { WATCH_KEYS_FILE: "true" } });
   try {
     await writeFile(harness.keysFile, "# emptied by mistake\n");
-    await pollUntil(
-      () => harness.logs.some((line) => /could not be loaded; keeping the current keys/.test(line)),
-      "the watcher to refuse the save",
+    await waitFor(
+      () =>
+        harness.logs.some((line) => /could not be loaded; keeping the current keys/.test(line))
+          ? true
+          : undefined,
+      { what: "the watcher to refuse the save" },
     );
     expect((await status(harness)).totalKeys).toBe(3);
     expect((await postJson(`${harness.url}/v1/chat/completions`, CHAT)).status).toBe(200);

@@ -3,8 +3,10 @@
  * bytes held process-wide, how many downloads at once. Each limit answers in OpenAI's envelope.
  */
 import { reply } from "../fake-gemini/index.js";
-import { type Harness, postJson, startHarness } from "../helpers/gateway-harness.js";
-import { type ImageHost, startImageHost } from "../helpers/image-host.js";
+import { type Harness, startHarness } from "../support/gateway-harness.js";
+import { postJson } from "../support/http.js";
+import { type ImageHost, startImageHost } from "../support/image-host.js";
+import { waitFor } from "../support/poll.js";
 
 const KB = 1024;
 
@@ -21,14 +23,6 @@ function chatWithImages(urls: readonly string[]) {
       },
     ],
   };
-}
-
-async function pollUntil(condition: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 let images: ImageHost;
@@ -157,7 +151,9 @@ describe("requests the client abandons", () => {
       body: JSON.stringify(chatWithImages([image(500 * KB, "h1"), image(500 * KB, "h2")])),
       signal: client.signal,
     }).catch(() => undefined);
-    await pollUntil(() => own.fake.requests.length === 1, "the first request to reach the upstream");
+    await waitFor(() => (own.fake.requests.length === 1 ? true : undefined), {
+      what: "the first request to reach the upstream",
+    });
 
     const refused = await postJson(
       `${own.url}/v1/chat/completions`,
@@ -186,15 +182,20 @@ describe("requests the client abandons", () => {
       body: JSON.stringify(chatWithImages([`${images.url}/hang/forever`])),
       signal: client.signal,
     }).catch(() => undefined);
-    await pollUntil(() => images.requests === 1, "the download to start");
+    await waitFor(() => (images.requests === 1 ? true : undefined), { what: "the download to start" });
     client.abort();
     await request;
     // The gateway handles the abandoned download before the image host sees its connection close.
-    await pollUntil(() => images.abandoned === 1, "the download to be abandoned");
+    await waitFor(() => (images.abandoned === 1 ? true : undefined), {
+      what: "the download to be abandoned",
+    });
     const lines = () => own.logs.slice(before).map((line) => JSON.parse(line));
-    await pollUntil(
-      () => lines().some((line) => line.requestId === "hangs-up-during-download" && line.msg === "request"),
-      "the request's log line",
+    await waitFor(
+      () =>
+        lines().some((line) => line.requestId === "hangs-up-during-download" && line.msg === "request")
+          ? true
+          : undefined,
+      { what: "the request's log line" },
     );
     expect(lines().find((line) => line.requestId === "hangs-up-during-download")).toMatchObject({
       status: 499,
