@@ -71,9 +71,15 @@ export function createApp(gateway: Gateway): Express {
 
   app.use(healthRoutes(gateway));
   app.use(metricsRoutes(gateway));
-  app.use("/status", requireAdmin(config.adminToken, { loopbackWithoutToken: false }));
+  app.use(
+    "/status",
+    requireAdmin(config.adminToken, { loopbackWithoutToken: false, configuredHost: config.host }),
+  );
   app.use(statusRoutes(gateway));
-  app.use("/admin", requireAdmin(config.adminToken, { loopbackWithoutToken: true }));
+  app.use(
+    "/admin",
+    requireAdmin(config.adminToken, { loopbackWithoutToken: true, configuredHost: config.host }),
+  );
   app.use("/admin", express.json({ limit: "1mb" }));
   app.use(adminRoutes(gateway));
 
