@@ -17,6 +17,8 @@ export interface Config {
   readonly accessToken: string | undefined;
   readonly adminToken: string | undefined;
   readonly maxFailures: number;
+  /** `CLIENT_REQUEST_TIMEOUT_MS`: time a client has to send its whole request (not to read the answer). */
+  readonly clientRequestTimeoutMs: number;
   /** Time allowed for one attempt's upstream to start answering. */
   readonly requestTimeoutMs: number;
   /** At most this many keys are tried for one request (every usable key when larger). */
@@ -105,6 +107,10 @@ const environmentSchema = z.object({
   REQUEST_TIMEOUT_MS: positiveInteger(
     "REQUEST_TIMEOUT_MS",
     "set REQUEST_TIMEOUT_MS in milliseconds such as 120000",
+  ).default(120000),
+  CLIENT_REQUEST_TIMEOUT_MS: positiveInteger(
+    "CLIENT_REQUEST_TIMEOUT_MS",
+    "set CLIENT_REQUEST_TIMEOUT_MS in milliseconds such as 120000",
   ).default(120000),
   MAX_ATTEMPTS: positiveInteger("MAX_ATTEMPTS", "set MAX_ATTEMPTS to a count such as 5").default(5),
   REQUEST_DEADLINE_MS: positiveInteger(
@@ -195,6 +201,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv): Config {
     adminToken: env.ADMIN_TOKEN,
     maxFailures: env.MAX_FAILURES,
     requestTimeoutMs: env.REQUEST_TIMEOUT_MS,
+    clientRequestTimeoutMs: env.CLIENT_REQUEST_TIMEOUT_MS,
     maxAttempts: env.MAX_ATTEMPTS,
     requestDeadlineMs: env.REQUEST_DEADLINE_MS,
     stateFile: env.STATE_FILE,
