@@ -21,7 +21,8 @@ async function generationConfigFor(extra: Record<string, unknown>, model = "gemi
     ...extra,
   });
   expect({ status: response.status, error: response.json.error }).toEqual({ status: 200, error: undefined });
-  return (harness.fake.requests[0]?.body as { generationConfig: Record<string, any> }).generationConfig;
+  const sent = harness.fake.requests[0]?.body as { generationConfig: Record<string, any> };
+  return sent.generationConfig;
 }
 
 test.each([
