@@ -136,7 +136,8 @@ export function describeProtections(config: Config): {
   return { protections, warnings };
 }
 
-async function main(): Promise<void> {
+/** Reads the environment, starts the gateway and handles signals (see main.ts, the entry). */
+export async function main(): Promise<void> {
   let config: Config | undefined;
   let running: RunningServer;
   try {
