@@ -2,6 +2,7 @@ import bytes from "bytes";
 import { z } from "zod";
 import { type ModelAlias, parseModelAliases } from "./gemini/model-aliases.js";
 import { DEFAULT_MEDIA_LIMITS, type MediaLimits } from "./media/media-limits.js";
+import type { OutboundProxySettings } from "./upstream/outbound-dispatchers.js";
 
 /**
  * The gateway's settings, read once from the environment at start-up (see ../shared/CONTRACT.md).
@@ -42,6 +43,8 @@ export interface Config {
   readonly watchKeysFile: boolean;
   /** A stream silent this long gets an SSE comment (`: ping`), so clients' body timeouts do not cut it. */
   readonly sseKeepaliveMs: number;
+  /** `HTTPS_PROXY`, `HTTP_PROXY`, `NO_PROXY` (or their lower-case forms) for calls to Google. */
+  readonly outboundProxies: OutboundProxySettings;
   /** `MODEL_ALIASES`: client model names → Gemini models on the OpenAI- and Anthropic-shaped routes. */
   readonly modelAliases: readonly ModelAlias[];
 }
@@ -77,6 +80,17 @@ const byteSize = (variable: string, example: string) =>
     .regex(/^\d+(\.\d+)?\s*(b|kb|mb|gb)?$/, `${variable} must be a size such as ${example}`)
     .transform((text) => bytes.parse(text) ?? Number.NaN)
     .refine((size) => size > 0, `${variable} must be greater than 0: set it to a size such as ${example}`);
+
+/** A proxy URL: http(s) or SOCKS5 (`socks5://`, `socks://`), as undici's ProxyAgent takes. */
+const proxyUrl = (variable: string) =>
+  z
+    .string()
+    .trim()
+    .refine(
+      (value) => /^(https?|socks5?):\/\/\S+$/.test(value) && URL.canParse(value),
+      `${variable} must be a proxy URL such as http://127.0.0.1:3128 or socks5://127.0.0.1:1080`,
+    )
+    .optional();
 
 const optionalSecret = z
   .string()
@@ -164,6 +178,12 @@ const environmentSchema = z.object({
     "SSE_KEEPALIVE_MS",
     "set SSE_KEEPALIVE_MS in milliseconds such as 15000",
   ).default(15000),
+  HTTPS_PROXY: proxyUrl("HTTPS_PROXY"),
+  https_proxy: proxyUrl("https_proxy"),
+  HTTP_PROXY: proxyUrl("HTTP_PROXY"),
+  http_proxy: proxyUrl("http_proxy"),
+  NO_PROXY: z.string().trim().optional(),
+  no_proxy: z.string().trim().optional(),
   MODEL_ALIASES: z
     .string()
     .default("")
@@ -220,6 +240,12 @@ export function loadConfig(environment: NodeJS.ProcessEnv): Config {
     watchKeysFile: env.WATCH_KEYS_FILE,
     sseKeepaliveMs: env.SSE_KEEPALIVE_MS,
     modelAliases: Object.freeze(env.MODEL_ALIASES),
+    // Lower case wins when both are set, as undici reads them.
+    outboundProxies: Object.freeze({
+      httpsProxy: env.https_proxy ?? env.HTTPS_PROXY,
+      httpProxy: env.http_proxy ?? env.HTTP_PROXY,
+      noProxy: env.no_proxy ?? env.NO_PROXY,
+    }),
   });
 }
 

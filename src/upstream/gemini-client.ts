@@ -1,5 +1,6 @@
-import { Agent, type Dispatcher, ProxyAgent, request } from "undici";
+import { type Dispatcher, request } from "undici";
 import type { KeyLease } from "../keys/key-pool.js";
+import { OutboundDispatchers, type OutboundProxySettings } from "./outbound-dispatchers.js";
 import { redactSecrets } from "./redact.js";
 import { googleErrorFacts, parseGeminiErrorBody, UpstreamError } from "./upstream-error.js";
 
@@ -50,14 +51,19 @@ const MAX_ERROR_BODY_BYTES = 64 * 1024;
  */
 export class GeminiClient {
   private readonly baseUrl: string;
-  private readonly direct: Agent;
-  private readonly proxies = new Map<string, ProxyAgent>();
+  private readonly dispatchers: OutboundDispatchers;
   private readonly secrets: () => readonly string[];
 
-  constructor(options: { baseUrl: string; secrets: () => readonly string[] }) {
+  constructor(options: {
+    baseUrl: string;
+    secrets: () => readonly string[];
+    proxies?: OutboundProxySettings;
+  }) {
     this.baseUrl = options.baseUrl;
     this.secrets = options.secrets;
-    this.direct = new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 600_000, connections: null });
+    this.dispatchers = new OutboundDispatchers(
+      options.proxies ?? { httpsProxy: undefined, httpProxy: undefined, noProxy: undefined },
+    );
   }
 
   async send(call: UpstreamCall): Promise<UpstreamAttempt> {
@@ -171,20 +177,11 @@ export class GeminiClient {
   }
 
   private dispatcherFor(proxy: string | undefined): Dispatcher {
-    if (!proxy) return this.direct;
-    let agent = this.proxies.get(proxy);
-    if (!agent) {
-      agent = new ProxyAgent({ uri: proxy, keepAliveTimeout: 30_000 });
-      this.proxies.set(proxy, agent);
-    }
-    return agent;
+    return this.dispatchers.for(proxy);
   }
 
   async close(): Promise<void> {
-    await Promise.allSettled([
-      this.direct.close(),
-      ...[...this.proxies.values()].map((agent) => agent.close()),
-    ]);
+    await this.dispatchers.close();
   }
 }
 
