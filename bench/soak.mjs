@@ -6,7 +6,7 @@
  *
  * The mix, from a few concurrent workers on loopback: short chats, agent turns of about 40 KB, short
  * and paced streams, streams the client abandons after the first event, native calls, image URLs the
- * gateway downloads from a local image host, bad input (broken JSON, JSON nested too deep, a broken
+ * gateway downloads from a local image host, bad input (broken JSON, JSON nested too deep, a stray % in a
  * data: URL), /status and /metrics reads, and an occasional keys reload.
  *
  * Options: --minutes <n> (default 5), --workers <n> (default 8), --dist <folder> (another build).
@@ -94,13 +94,13 @@ function buildMix(workloads, imagePort) {
       expect: 400,
     },
     {
-      name: "broken data: URL",
+      name: "stray % in a data: URL",
       weight: 1,
       ...post(
         "/v1/chat/completions",
         chat([{ type: "image_url", image_url: { url: "data:text/plain,100%zz" } }]),
       ),
-      expect: 400,
+      expect: 200,
     },
     {
       name: "GET /status",

@@ -1,14 +1,10 @@
-import { invalidRequest } from "../errors.js";
 import type { GeminiInlineData } from "../gemini/wire-types.js";
-
-/** A `%` not followed by two hex digits: RFC 3986 percent-encoding broken. */
-const BROKEN_PERCENT_ENCODING = /%(?![0-9A-Fa-f]{2})/;
 
 /**
  * Reads a `data:` URL (RFC 2397) into Gemini's inlineData. Clients send base64 (`data:image/png;base64,…`);
  * a percent-encoded payload is decoded byte by byte (it may be binary, not UTF-8) and re-encoded as
- * base64 because Gemini takes only base64; broken percent-encoding is the client's 400. Returns
- * undefined for anything that is not a data URL.
+ * base64 because Gemini takes only base64. As in browsers (the WHATWG URL standard's percent-decode), a
+ * `%` not followed by two hex digits stays as it is. Returns undefined for anything that is not a data URL.
  */
 export function parseDataUrl(url: string): GeminiInlineData | undefined {
   if (!url.startsWith("data:")) return undefined;
@@ -20,19 +16,13 @@ export function parseDataUrl(url: string): GeminiInlineData | undefined {
   const isBase64 = headerFields.at(-1)?.toLowerCase() === "base64";
   const mimeType = headerFields[0]?.trim().toLowerCase() || "text/plain";
   if (isBase64) return { mimeType, data: payload.replace(/\s+/g, "") };
-  if (BROKEN_PERCENT_ENCODING.test(payload)) {
-    throw invalidRequest(
-      "A data: URL's content is not valid percent-encoding (a '%' must be followed by two hex digits); send it as base64 (data:<type>;base64,…).",
-      null,
-      "invalid_data_url",
-    );
-  }
   return { mimeType, data: percentDecode(payload).toString("base64") };
 }
 
 /**
- * The bytes percent-encoded text stands for. Hand-written because decodeURIComponent refuses bytes that
- * are not UTF-8 (`%89PNG…` is a valid data URL) and Node's byte-level decoder is not public API.
+ * The bytes percent-encoded text stands for. Hand-written because decodeURIComponent throws on bytes that
+ * are not UTF-8 (`%89PNG…` is a valid data URL) and on a stray `%`, querystring.unescape turns such bytes
+ * into U+FFFD, and Node's byte-level decoder is not public API.
  */
 function percentDecode(text: string): Buffer {
   const pieces = text.split(/(%[0-9A-Fa-f]{2})/);

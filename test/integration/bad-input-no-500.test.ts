@@ -1,7 +1,7 @@
 /**
  * Inputs that once answered 500: JSON nested thousands of levels deep (in a tool schema, in tool-call
- * arguments), a data: URL with broken percent-encoding. Each is the client's 400 in OpenAI's envelope,
- * and the gateway keeps serving.
+ * arguments) is the client's 400 in OpenAI's envelope, and the gateway keeps serving; a data: URL with
+ * broken percent-encoding is decoded as browsers decode it.
  */
 import { type Harness, startHarness } from "../support/gateway-harness.js";
 import { postJson } from "../support/http.js";
@@ -78,8 +78,8 @@ test("strings holding brackets do not count as nesting", async () => {
   expect(response.status).toBe(200);
 });
 
-test("a data: URL with broken percent-encoding is a 400", async () => {
-  const body = JSON.stringify({
+test("a data: URL with broken percent-encoding is read as browsers read it: a stray % stays", async () => {
+  const response = await postJson(`${harness.url}/v1/chat/completions`, {
     model: "gemini-2.5-flash",
     messages: [
       {
@@ -91,7 +91,12 @@ test("a data: URL with broken percent-encoding is a 400", async () => {
       },
     ],
   });
-  await expectClientError(body, "invalid_data_url");
+  expect(response.status).toBe(200);
+  const sent = harness.fake.requests[0]?.body as any;
+  const file = sent.contents[0].parts.find((part: any) => part.inlineData);
+  expect(Buffer.from(file.inlineData.data, "base64")).toEqual(
+    Buffer.concat([Buffer.from("100% sure %zz broken "), Buffer.from([0xe0, 0xa4]), Buffer.from("%A")]),
+  );
 });
 
 test("a percent-encoded data: URL of binary bytes reaches Gemini as those bytes", async () => {
