@@ -31,8 +31,12 @@ const workers = Number(option("--workers", "8"));
 const distFolder = resolve(option("--dist", join(here, "..", "dist")));
 /** Memory is judged after this warm-up (JIT, pools and caches fill up first). */
 const WARMUP_MS = Math.min(60_000, (minutes * 60_000) / 5);
-/** Growth per minute after warm-up that still counts as flat. */
-const FLAT_SLOPE_MB_PER_MINUTE = 1;
+/**
+ * RSS saws up and down with V8's collections, so the slope of all samples says little over minutes;
+ * the floor (the lowest RSS in a window, right after a collection) is what grows when memory leaks.
+ * Flat: the floor of the last third of the run is within this much of the first third's.
+ */
+const FLAT_FLOOR_GROWTH_MB = 10;
 
 const log = (message) => process.stderr.write(`[soak] ${message}\n`);
 
@@ -234,6 +238,9 @@ async function main() {
   const afterWarmup = samples.filter(([minute]) => minute * 60_000 >= WARMUP_MS);
   const values = afterWarmup.map(([, megabytes]) => megabytes);
   const slope = slopePerMinute(afterWarmup);
+  const third = Math.max(1, Math.floor(values.length / 3));
+  const firstFloor = Math.min(...values.slice(0, third));
+  const lastFloor = Math.min(...values.slice(-third));
   const summary = {
     minutes,
     workers,
@@ -244,8 +251,10 @@ async function main() {
       max: Number(Math.max(...values).toFixed(1)),
       final: Number(values.at(-1)?.toFixed(1)),
       slopePerMinute: Number(slope.toFixed(2)),
+      floorFirstThird: Number(firstFloor.toFixed(1)),
+      floorLastThird: Number(lastFloor.toFixed(1)),
     },
-    flat: slope < FLAT_SLOPE_MB_PER_MINUTE,
+    flat: lastFloor - firstFloor < FLAT_FLOOR_GROWTH_MB,
     mix: tally,
   };
   const unexpected = Object.entries(tally).filter(([, count]) => count.unexpected > 0);
@@ -257,7 +266,8 @@ async function main() {
   process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
   log(
     `${summary.requests} requests; RSS after warm-up ${summary.rssMb.atWarmupEnd} MB → ${summary.rssMb.final} MB ` +
-      `(min ${summary.rssMb.min}, max ${summary.rssMb.max}), slope ${summary.rssMb.slopePerMinute} MB/min: ` +
+      `(min ${summary.rssMb.min}, max ${summary.rssMb.max}, slope ${summary.rssMb.slopePerMinute} MB/min); ` +
+      `floor ${summary.rssMb.floorFirstThird} MB in the first third, ${summary.rssMb.floorLastThird} MB in the last: ` +
       (summary.flat ? "flat" : "GROWING"),
   );
   if (unexpected.length > 0) {

@@ -76,6 +76,27 @@ test("more distinct URLs than MEDIA_MAX_URLS is a 400 before anything is downloa
   expect(harness.fake.requests).toHaveLength(0);
 });
 
+test("the Anthropic Messages route keeps the same limits, in Anthropic's envelope", async () => {
+  const content = [
+    { type: "text", text: "Compare these" },
+    ...Array.from({ length: 13 }, (_, index) => ({
+      type: "image",
+      source: { type: "url", url: image(1 * KB, `a${index}`) },
+    })),
+  ];
+  const response = await postJson(
+    `${harness.url}/v1/messages`,
+    { model: "gemini-2.5-flash", max_tokens: 100, messages: [{ role: "user", content }] },
+    { "anthropic-version": "2023-06-01" },
+  );
+  expect(response.status).toBe(400);
+  expect(response.json).toMatchObject({
+    type: "error",
+    error: { type: "invalid_request_error", message: expect.stringContaining("at most 12") },
+  });
+  expect(images.requests).toBe(0);
+});
+
 test("images that add up to more than MEDIA_MAX_REQUEST_BYTES are a 413, and nothing goes upstream", async () => {
   const urls = [image(400 * KB, "x"), image(400 * KB, "y"), image(400 * KB, "z")];
   const response = await postJson(`${harness.url}/v1/chat/completions`, chatWithImages(urls));
