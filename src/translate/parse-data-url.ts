@@ -25,12 +25,11 @@ export function parseDataUrl(url: string): GeminiInlineData | undefined {
  * into U+FFFD, and Node's byte-level decoder is not public API.
  */
 function percentDecode(text: string): Buffer {
+  // split() with a capturing group puts the matched escapes at the odd positions.
   const pieces = text.split(/(%[0-9A-Fa-f]{2})/);
   return Buffer.concat(
-    pieces.map((piece) =>
-      piece.length === 3 && piece.startsWith("%")
-        ? Buffer.of(Number.parseInt(piece.slice(1), 16))
-        : Buffer.from(piece, "utf8"),
+    pieces.map((piece, position) =>
+      position % 2 === 1 ? Buffer.of(Number.parseInt(piece.slice(1), 16)) : Buffer.from(piece, "utf8"),
     ),
   );
 }
