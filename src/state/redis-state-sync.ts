@@ -3,7 +3,7 @@ import { Redis } from "ioredis";
 import { z } from "zod";
 import type { KeyMemory } from "../keys/key-pool.js";
 import type { Logger } from "../observability/logger.js";
-import { type PersistedState, persistedStateSchema } from "./file-state-store.js";
+import { keyMemorySchema, keySetSchema, type PersistedState } from "./persisted-state.js";
 import type { SharedStateHandlers, StateSources, StateStore } from "./state-store.js";
 
 const PREFIX = "gemini-rotator";
@@ -20,12 +20,6 @@ const CONNECT_TIMEOUT_MS = 5_000;
  * without the signatures (Gemini 2.5 does without them, and Gemini 3 gets placeholders).
  */
 const SIGNATURE_WAIT_MS = 200;
-
-const keyMemorySchema = persistedStateSchema.shape.keys.valueType;
-const keySetSchema = z.object({
-  addedKeys: persistedStateSchema.shape.addedKeys,
-  removedKeyIds: persistedStateSchema.shape.removedKeyIds,
-});
 
 const messageSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("keys"), origin: z.string(), ids: z.array(z.string()) }),
