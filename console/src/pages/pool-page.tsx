@@ -40,15 +40,23 @@ export function PoolPage() {
   const [updates, setUpdates] = useState<Map<string, PoolKey>>(new Map());
 
   const filters = [query, state, label, modelQuery, sort, order];
-  // A new filter starts again at the first page.
-  useEffect(() => setCursors([null]), filters);
+  /** A new filter or order starts again at the first page. */
+  const refine =
+    <Value,>(set: (value: Value) => void) =>
+    (value: Value) => {
+      set(value);
+      setCursors([null]);
+    };
   const [loaded, reload] = useAsync(async () => {
+    // Which page this answer is, so the range shown always belongs to the rows shown (also while the
+    // next page is on its way).
+    const pageIndex = cursors.length - 1;
     const answer = await callApi<KeyPage>(
       "GET",
       `/admin/keys${queryString({ q: query, state, label, model: modelQuery, sort, order, limit: PAGE_SIZE, cursor })}`,
     );
     notePoolCounts(answer.counts);
-    return answer;
+    return { ...answer, pageIndex };
   }, [...filters, cursor]);
   const page = currentValue(loaded);
   useEffect(() => setUpdates(new Map()), [page]);
@@ -66,7 +74,7 @@ export function PoolPage() {
   );
 
   const rows = page?.keys.map((key) => updates.get(key.id) ?? key) ?? [];
-  const first = (cursors.length - 1) * PAGE_SIZE;
+  const first = (page?.pageIndex ?? 0) * PAGE_SIZE;
   return (
     <section class="page" aria-labelledby="pool-title">
       <h1 id="pool-title">{t("pool.title")}</h1>
@@ -76,12 +84,12 @@ export function PoolPage() {
           placeholder={t("pool.search")}
           aria-label={t("pool.search")}
           value={search}
-          onInput={(event) => setSearch(event.currentTarget.value)}
+          onInput={(event) => refine(setSearch)(event.currentTarget.value)}
         />
         <select
           aria-label={t("pool.filter.state")}
           value={state}
-          onChange={(event) => setState(event.currentTarget.value)}
+          onChange={(event) => refine(setState)(event.currentTarget.value)}
         >
           <option value="">{t("pool.filter.allStates")}</option>
           <option value="active">{t("state.active")}</option>
@@ -91,7 +99,7 @@ export function PoolPage() {
         <select
           aria-label={t("pool.filter.label")}
           value={label}
-          onChange={(event) => setLabel(event.currentTarget.value)}
+          onChange={(event) => refine(setLabel)(event.currentTarget.value)}
         >
           <option value="">{t("pool.filter.allLabels")}</option>
           {(page?.labels ?? []).map((name) => (
@@ -105,12 +113,12 @@ export function PoolPage() {
           placeholder={t("pool.filter.model")}
           aria-label={t("pool.filter.model")}
           value={model}
-          onInput={(event) => setModel(event.currentTarget.value)}
+          onInput={(event) => refine(setModel)(event.currentTarget.value)}
         />
         <select
           aria-label={t("pool.sort")}
           value={sort}
-          onChange={(event) => setSort(event.currentTarget.value as SortField)}
+          onChange={(event) => refine(setSort)(event.currentTarget.value as SortField)}
         >
           {SORT_FIELDS.map(({ field, message }) => (
             <option key={field} value={field}>
@@ -118,7 +126,7 @@ export function PoolPage() {
             </option>
           ))}
         </select>
-        <button type="button" onClick={() => setOrder(order === "asc" ? "desc" : "asc")}>
+        <button type="button" onClick={() => refine(setOrder)(order === "asc" ? "desc" : "asc")}>
           {order === "asc" ? t("pool.order.asc") : t("pool.order.desc")}
         </button>
       </div>
