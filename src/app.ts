@@ -129,7 +129,7 @@ export function createApp(gateway: Gateway): Express {
     }),
   );
   app.use(adminRoutes(gateway));
-  app.use(consoleRoutes({ adminToken: config.adminToken }));
+  app.use(consoleRoutes({ adminToken: config.adminToken, configuredHost: config.host }));
 
   // A Gemini SDK left on its default /v1 hears where the native API lives (before the /v1 token check).
   app.use(nativeVersionHintRoutes());

@@ -9,7 +9,7 @@ import { fileURLToPath } from "node:url";
 import express, { type NextFunction, type Request, type Response, Router } from "express";
 import helmet from "helmet";
 import { GatewayError } from "../errors.js";
-import { isLoopbackClient } from "../http/auth.js";
+import { hasForeignHost, isLoopbackClient } from "../http/auth.js";
 
 const moduleFolder = dirname(fileURLToPath(import.meta.url));
 
@@ -39,6 +39,8 @@ const consolePolicy = helmet.contentSecurityPolicy({
 
 export interface ConsoleServingOptions {
   adminToken: string | undefined;
+  /** `HOST`: without ADMIN_TOKEN, the one name besides IP addresses and localhost the page answers to. */
+  configuredHost: string;
   /** The built console; default: `defaultConsoleFolder()`. */
   folder?: string;
 }
@@ -50,8 +52,23 @@ export interface ConsoleServingOptions {
 export function consoleRoutes(options: ConsoleServingOptions): Router {
   const folder = options.folder ?? defaultConsoleFolder();
   const router = Router();
+  // The same rule as /admin without a token: this machine only, and no DNS name rebound to it. A link
+  // from another site may open the page (it holds nothing); its calls to /admin are what the guard
+  // there refuses.
   const onlyHere = (request: Request, _response: Response, next: NextFunction) => {
-    if (options.adminToken || isLoopbackClient(request)) return next();
+    if (options.adminToken) return next();
+    if (hasForeignHost(request, options.configuredHost)) {
+      return next(
+        new GatewayError({
+          status: 403,
+          type: "permission_error",
+          code: "admin_foreign_host",
+          message:
+            "Without ADMIN_TOKEN, the console answers only requests addressed to this machine (an IP address, localhost or HOST); set ADMIN_TOKEN to use another name.",
+        }),
+      );
+    }
+    if (isLoopbackClient(request)) return next();
     next(
       new GatewayError({
         status: 403,

@@ -4,7 +4,7 @@
  * from the gateway itself, and the same "this machine only" rule as /admin when no ADMIN_TOKEN is set.
  */
 import { type Harness, startHarness } from "../support/gateway-harness.js";
-import { request } from "../support/http.js";
+import { request, requestWithHeaders } from "../support/http.js";
 
 function assetPaths(html: string): string[] {
   return [...html.matchAll(/(?:src|href)="(\/console\/assets\/[^"]+)"/g)].map((match) => match[1] ?? "");
@@ -66,6 +66,19 @@ describe("the console's files without ADMIN_TOKEN", () => {
       expect(answer.status).toBe(403);
       expect(answer.json?.error?.code).toBe("admin_loopback_only");
     }
+  });
+  test("a page whose DNS name was rebound to this machine is refused, as on /admin", async () => {
+    const port = new URL(harness.url).port;
+    const rebound = await requestWithHeaders(`${harness.url}/console`, {
+      headers: { host: `rebind.attacker.example:${port}` },
+    });
+    expect(rebound.status).toBe(403);
+    expect(rebound.json?.error?.code).toBe("admin_foreign_host");
+    const localhost = await requestWithHeaders(`${harness.url}/console`, {
+      headers: { host: `localhost:${port}` },
+    });
+    expect(localhost.status).toBe(200);
+    expect(localhost.text).toContain('<div id="app">');
   });
 });
 

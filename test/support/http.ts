@@ -2,6 +2,7 @@
  * The one way tests talk HTTP to the gateway (or the fake): send a request, read the whole body, and
  * return status, headers, the text and, when the body is JSON, the parsed value.
  */
+import { request as httpRequest } from "node:http";
 
 /** The bearer token the tests present by default: the e2e gateway's ACCESS_TOKEN, any value elsewhere. */
 export const TEST_ACCESS_TOKEN = "test";
@@ -98,4 +99,30 @@ function timedOut(signal: AbortSignal, options: HttpRequest): Error | undefined 
   return new Error(
     `the answer did not end within ${options.timeoutMs ?? DEFAULT_BODY_TIMEOUT_MS} ms (connection left open?)`,
   );
+}
+
+/**
+ * A GET or other request through node:http, for the headers fetch will not let a test choose (`Host`,
+ * as a page whose DNS name was rebound to this machine sends it). Sends exactly the given headers.
+ */
+export function requestWithHeaders(
+  url: string,
+  options: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<{ status: number; text: string; json: any }> {
+  return new Promise((resolve, reject) => {
+    const outgoing = httpRequest(
+      url,
+      { method: options.method ?? "GET", headers: options.headers },
+      (answer) => {
+        let text = "";
+        answer.setEncoding("utf8");
+        answer.on("data", (piece: string) => {
+          text += piece;
+        });
+        answer.on("end", () => resolve({ status: answer.statusCode ?? 0, text, json: parseJson(text) }));
+      },
+    );
+    outgoing.on("error", reject);
+    outgoing.end(options.body);
+  });
 }
