@@ -1,5 +1,4 @@
 /** The console's frame: navigation, the pool's live counts, language and theme switches, the page. */
-
 import { formatNumber } from "./i18n/format.js";
 import { chooseLanguage, LANGUAGES, language, t } from "./i18n/language.js";
 import type { MessageName } from "./i18n/messages-en.js";

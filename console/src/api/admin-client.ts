@@ -15,7 +15,7 @@ export class ApiError extends Error {
 let csrfToken: string | undefined;
 let onUnauthorized: () => void = () => {};
 
-export function useCsrfToken(token: string | undefined): void {
+export function rememberCsrfToken(token: string | undefined): void {
   csrfToken = token;
 }
 

@@ -1,6 +1,6 @@
 /** Whether the console may call /admin: asked of the gateway at start, after login and after any 401. */
 import { signal } from "@preact/signals";
-import { callApi, useCsrfToken, whenUnauthorized } from "../api/admin-client.js";
+import { callApi, rememberCsrfToken, whenUnauthorized } from "../api/admin-client.js";
 import { connectLiveEvents, disconnectLiveEvents, onLiveEventsRefused } from "../api/live-events.js";
 import type { Session } from "../api/types.js";
 
@@ -14,7 +14,7 @@ export const session = signal<SessionState>({ kind: "loading" });
 export async function refreshSession(): Promise<void> {
   try {
     const answer = await callApi<Session>("GET", "/console/api/session");
-    useCsrfToken(answer.csrf);
+    rememberCsrfToken(answer.csrf);
     session.value = { kind: "ready", ...answer };
     if (answer.authenticated) connectLiveEvents();
     else disconnectLiveEvents();
