@@ -382,6 +382,16 @@ function megabytes(bytes: number): string {
         expect(health.json).toMatchObject({ status: "healthy", totalKeys: 2, availableKeys: 2 });
       });
 
+      test("the operator console is built into the image and served at /console", async () => {
+        const page = await request(`${gateway?.url}/console`, { token: null });
+        expect(page.status).toBe(200);
+        const bundle = page.text.match(/src="(\/console\/assets\/[^"]+\.js)"/)?.[1];
+        expect(bundle).toBeDefined();
+        const script = await request(`${gateway?.url}${bundle}`, { token: null });
+        expect(script.status).toBe(200);
+        expect(script.headers.get("cache-control")).toContain("immutable");
+      });
+
       test("the keys file is mounted read-only inside", async () => {
         const mounts = await gateway?.exec(["node", "-e", READ_FILE, "/proc/self/mountinfo"]);
         // mountinfo: ID, parent, device, root, mount point, mount options, …
