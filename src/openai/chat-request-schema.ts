@@ -7,7 +7,7 @@
  */
 import { z } from "zod";
 import { invalidRequest } from "../errors.js";
-import { describeValidationFailure } from "../http/describe-validation-failure.js";
+import { describeRequestIssue } from "../http/describe-request-issue.js";
 
 const textPartSchema = z.object({ type: z.literal("text"), text: z.string() });
 const refusalPartSchema = z.object({ type: z.literal("refusal"), refusal: z.string() });
@@ -202,6 +202,9 @@ export function parseChatCompletionRequest(body: unknown): ChatCompletionRequest
   }
   const result = chatCompletionRequestSchema.safeParse(body);
   if (result.success) return result.data;
-  const { message, param } = describeValidationFailure(result.error, body, "a valid chat completion request");
-  throw invalidRequest(message, param);
+  const described = describeRequestIssue(result.error, body);
+  if (described === undefined) {
+    throw invalidRequest("The request body is not a valid chat completion request.");
+  }
+  throw invalidRequest(described.message, described.param || null);
 }

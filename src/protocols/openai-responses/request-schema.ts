@@ -8,7 +8,7 @@
  */
 import { z } from "zod";
 import { invalidRequest } from "../../errors.js";
-import { describeValidationFailure } from "../../http/describe-validation-failure.js";
+import { describeRequestIssue } from "../../http/describe-request-issue.js";
 import { reasoningEffortValues } from "../../openai/chat-request-schema.js";
 
 const inputTextSchema = z.object({ type: z.literal("input_text"), text: z.string() });
@@ -252,8 +252,9 @@ export function parseResponsesRequest(body: unknown): ResponsesRequest {
   }
   const result = responsesRequestSchema.safeParse(body);
   if (!result.success) {
-    const { message, param } = describeValidationFailure(result.error, body, "a valid Responses request");
-    throw invalidRequest(message, param);
+    const described = describeRequestIssue(result.error, body);
+    if (described === undefined) throw invalidRequest("The request body is not a valid Responses request.");
+    throw invalidRequest(described.message, described.param || null);
   }
   const request = result.data;
   if (request.background === true) {

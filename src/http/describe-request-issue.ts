@@ -1,21 +1,22 @@
 import type { z } from "zod";
 
 /**
- * A zod failure on a request body as one clear sentence and the path of the field it is about
- * (`messages[2].role`), for a protocol's own 400 envelope. Every client protocol validates its body with
- * zod and words its errors the same way.
+ * The first problem zod found in a request body, said the way a person fixes it: the path of the bad
+ * field (`messages[2].role`) and what is wrong with it. Shared by every protocol's request schema, so
+ * a mistake reads the same whichever API the client speaks.
  */
-export function describeValidationFailure(
-  error: z.ZodError,
-  body: unknown,
-  /** What a valid body is, for the rare failure without an issue: "a valid chat completion request". */
-  expected: string,
-): { message: string; param: string | null } {
+export interface RequestIssue {
+  /** The path of the bad field, `""` for the body itself. */
+  param: string;
+  message: string;
+}
+
+export function describeRequestIssue(error: z.ZodError, body: unknown): RequestIssue | undefined {
   const issue = error.issues[0];
-  if (issue === undefined) return { message: `The request body is not ${expected}.`, param: null };
+  if (issue === undefined) return undefined;
   const deepest = deepestIssue(issue, []);
   const param = formatPath(deepest.path);
-  return { message: describeIssue(deepest, valueAt(body, deepest.path), param), param: param || null };
+  return { param, message: describeIssue(deepest, valueAt(body, deepest.path), param) };
 }
 
 interface LocatedIssue {
