@@ -6,29 +6,15 @@
  * between, the deltas adding up to the done values, and exactly one terminal event, last, whose
  * response holds the very items that were streamed.
  */
-import { createParser } from "eventsource-parser";
+import { postSse, type SseAnswer, type SseEvent } from "./sse.js";
 
-export interface ResponsesStreamFrame {
-  /** The `event:` line. */
-  event: string | undefined;
-  data: Record<string, any>;
-}
-
-export interface ParsedResponsesStream {
-  frames: ResponsesStreamFrame[];
-  /** SSE comments (keep-alives). */
-  comments: string[];
-}
-
-export function parseResponsesStream(text: string): ParsedResponsesStream {
-  const frames: ResponsesStreamFrame[] = [];
-  const comments: string[] = [];
-  const parser = createParser({
-    onEvent: (message) => frames.push({ event: message.event, data: JSON.parse(message.data) }),
-    onComment: (comment) => comments.push(comment),
-  });
-  parser.feed(text);
-  return { frames, comments };
+/** `POST /v1/responses` with `stream: true`, read as SSE. */
+export function postResponsesStream(
+  url: string,
+  body: Record<string, unknown>,
+  headers: Record<string, string> = {},
+): Promise<SseAnswer> {
+  return postSse(`${url}/v1/responses`, { ...body, stream: true }, headers);
 }
 
 const TERMINAL = new Set(["response.completed", "response.incomplete", "response.failed"]);
@@ -50,14 +36,18 @@ interface OpenItem {
   done?: Record<string, any>;
 }
 
-/** Checks the invariants; throws one error listing every problem. Returns the terminal event's response. */
-export function checkResponsesStream(frames: readonly ResponsesStreamFrame[]): Record<string, any> {
+/**
+ * Checks the invariants over a stream's events (comments are not events); throws one error listing every
+ * problem. Returns the terminal event's response.
+ */
+export function checkResponsesStream(events: readonly SseEvent[]): Record<string, any> {
   const problems: string[] = [];
   const items = new Map<number, OpenItem>();
   let terminal: Record<string, any> | undefined;
   let responseId: string | undefined;
 
-  frames.forEach(({ event, data }, position) => {
+  events.forEach(({ event, json }, position) => {
+    const data: Record<string, any> = json ?? {};
     const where = `event ${position} (${data.type})`;
     if (event !== data.type) problems.push(`${where}: event line says ${event}`);
     if (data.sequence_number !== position) problems.push(`${where}: sequence_number ${data.sequence_number}`);

@@ -5,7 +5,8 @@ import { renderResponse } from "../../../../src/protocols/openai-responses/rende
 import { outputItemIds } from "../../../../src/protocols/openai-responses/response-ids.js";
 import { responseEcho } from "../../../../src/protocols/openai-responses/response-object.js";
 import { decodeSignatureCarrier } from "../../../../src/protocols/openai-responses/thought-signature-carrier.js";
-import { checkResponsesStream, parseResponsesStream } from "../../../support/responses-stream.js";
+import { checkResponsesStream } from "../../../support/responses-stream.js";
+import { parseSse } from "../../../support/sse.js";
 
 const RESPONSE_ID = "resp_0123456789abcdef0123456789abcdef";
 const tools = convertResponsesTools(
@@ -78,14 +79,14 @@ function encode(events: AnswerEvent[], options: EncodeOptions = {}, ending: "fin
     ending === "finish"
       ? encoder.finish(summary)
       : encoder.fail({ status: 503, code: null, message: "The upstream stream broke." }, summary);
-  const { frames } = parseResponsesStream(text);
-  const response = checkResponsesStream(frames);
-  return { text, frames, types: frames.map((frame) => frame.data.type), response, encoder };
+  const sse = parseSse(text).events;
+  const response = checkResponsesStream(sse);
+  return { text, sse, types: sse.map((record) => record.json.type), response, encoder };
 }
 
 describe("the Responses stream encoder", () => {
   test("a text answer: lifecycle, one message with its part and deltas, completed with usage", () => {
-    const { types, response, frames } = encode([
+    const { types, response, sse } = encode([
       { type: "text", candidate: 0, text: "Hel" },
       { type: "text", candidate: 0, text: "lo" },
       { type: "finish", candidate: 0, finish: stop() },
@@ -102,7 +103,7 @@ describe("the Responses stream encoder", () => {
       "response.output_item.done",
       "response.completed",
     ]);
-    expect(frames[0]?.data.response).toMatchObject({
+    expect(sse[0]?.json.response).toMatchObject({
       id: RESPONSE_ID,
       status: "in_progress",
       model: "gpt-5-codex",
@@ -320,7 +321,7 @@ describe("the Responses stream encoder", () => {
     const text =
       encoder.start() +
       encoder.fail({ status: 429, code: null, message: "Every key rests; try again in 7s." }, summary);
-    const response = checkResponsesStream(parseResponsesStream(text).frames);
+    const response = checkResponsesStream(parseSse(text).events);
     expect(response.error).toEqual({
       code: "rate_limit_exceeded",
       message: "Every key rests; try again in 7s.",
@@ -336,9 +337,9 @@ describe("the Responses stream encoder", () => {
       includeEncryptedContent: false,
     });
     const text = encoder.start() + encoder.keepalive() + encoder.finish(summary);
-    const parsed = parseResponsesStream(text);
-    expect(parsed.comments).toEqual(["keep-alive"]);
-    expect(checkResponsesStream(parsed.frames).status).toBe("completed");
+    const parsed = parseSse(text);
+    expect(parsed.comments).toEqual([{ text: "keep-alive", afterEvents: 2 }]);
+    expect(checkResponsesStream(parsed.events).status).toBe("completed");
   });
 
   test("other candidates are ignored: the Responses API has one output", () => {
