@@ -1,6 +1,6 @@
 /**
  * Per-chunk translation cost, over recorded Gemini stream chunks (bench/fixtures/recorded-streams.json),
- * calling the BUILT converter (`dist/translate/convert-gemini-stream.js`). Each stream's output is
+ * calling the BUILT converter (`dist/protocols/openai-chat/convert-gemini-stream.js`). Each stream's output is
  * checked against what its input says before anything is timed: the text and reasoning concatenate to
  * the input's, tool calls come out whole with their names and arguments, role on the first chunk, one
  * finish with the expected reason, usage once and last.
@@ -28,7 +28,7 @@ const distFolder = resolve(
 const asJson = argumentsList.includes("--json");
 
 const importBuilt = (path) => import(pathToFileURL(join(distFolder, path)).href);
-const { createChatStreamConverter } = await importBuilt("translate/convert-gemini-stream.js");
+const { createChatStreamConverter } = await importBuilt("protocols/openai-chat/convert-gemini-stream.js");
 const { createToolNameMap } = await importBuilt("translate/tool-name-map.js");
 const { readGeminiStream } = await importBuilt("upstream/read-gemini-stream.js");
 

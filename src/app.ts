@@ -9,8 +9,10 @@ import { errorHandler } from "./http/error-handler.js";
 import { observeRequests } from "./http/observe-requests.js";
 import { configSecrets } from "./observability/config-secrets.js";
 import { neverLog } from "./observability/logger.js";
+import { geminiErrorEnvelope } from "./protocols/gemini-native/error-envelope.js";
+import { openAIErrorEnvelope } from "./protocols/openai-chat/error-envelope.js";
+import { openAIChatRoutes } from "./protocols/openai-chat/route.js";
 import { adminRoutes } from "./routes/admin.js";
-import { chatRoutes } from "./routes/chat.js";
 import { embeddingsRoutes } from "./routes/embeddings.js";
 import { healthRoutes } from "./routes/health.js";
 import { metricsRoutes } from "./routes/metrics.js";
@@ -81,13 +83,30 @@ export function createApp(gateway: Gateway): Express {
   app.use("/v1", express.json({ limit: config.bodyLimit }));
   // Native routes take the client's token as Gemini SDKs send their key: Bearer, x-goog-api-key or ?key=.
   app.use("/v1beta", cors(config.corsOrigin), requireAccessToken(config.accessToken, { native: true }));
-  app.use(chatRoutes(gateway));
+  app.use(
+    openAIChatRoutes({
+      engine: gateway.engine,
+      lookupSignatures: (toolCallIds) => gateway.lookupSignatures(toolCallIds),
+      settings: config,
+    }),
+  );
   app.use(modelsRoutes(gateway));
   app.use(embeddingsRoutes(gateway));
   app.use(openaiCompatRoutes(gateway));
   app.use(nativeRoutes(gateway));
 
   app.use(notFound);
-  app.use(errorHandler(gateway.logger, gateway.redact));
+  app.use(
+    errorHandler({
+      logger: gateway.logger,
+      redact: gateway.redact,
+      // The protocol whose routes hold the path writes the error; the most specific mount first.
+      envelopes: [
+        { mount: "/v1beta/openai", envelope: openAIErrorEnvelope },
+        { mount: "/v1beta", envelope: geminiErrorEnvelope },
+      ],
+      fallback: openAIErrorEnvelope,
+    }),
+  );
   return app;
 }

@@ -1,8 +1,9 @@
-import type { OpenAIErrorBody, OpenAIErrorType } from "./openai/types.js";
+import type { OpenAIErrorType } from "./openai/types.js";
 
 /**
  * An error the gateway answers with: an HTTP status and what goes into OpenAI's error body.
- * Every failure that reaches a client passes through one of these (see `toOpenAIErrorBody`).
+ * Every failure that reaches a client passes through one of these, written in the envelope of the
+ * client's protocol (see http/error-envelope.ts).
  */
 export class GatewayError extends Error {
   readonly status: number;
@@ -41,8 +42,4 @@ export function defaultErrorType(status: number): OpenAIErrorType {
 
 export function invalidRequest(message: string, param: string | null = null, code: string | null = null) {
   return new GatewayError({ status: 400, message, param, code, type: "invalid_request_error" });
-}
-
-export function toOpenAIErrorBody(error: GatewayError): OpenAIErrorBody {
-  return { error: { message: error.message, type: error.type, code: error.code, param: error.param } };
 }

@@ -1,6 +1,8 @@
 import { type Stats, unwatchFile, watchFile } from "node:fs";
 import { type Config, ConfigError } from "./config.js";
 import type { DispatchDependencies } from "./dispatch/dispatch.js";
+import { ChatEngine } from "./engine/chat-engine.js";
+import { createUsageRecorder } from "./engine/usage-recorder.js";
 import { KeyManager } from "./keys/key-manager.js";
 import { KeyPool } from "./keys/key-pool.js";
 import { createLogger, type Logger } from "./observability/logger.js";
@@ -21,6 +23,8 @@ export interface Gateway {
   readonly keys: KeyManager;
   readonly client: GeminiClient;
   readonly signatures: ThoughtSignatureCache;
+  /** Answers chat requests of every protocol. */
+  readonly engine: ChatEngine;
   readonly store: StateStore;
   /** The clock every key decision uses (injectable for tests). */
   readonly now: () => number;
@@ -120,6 +124,25 @@ export async function createGateway(config: Config, overrides: GatewayOverrides 
       })
     : () => {};
 
+  const dispatcher: DispatchDependencies = {
+    pool,
+    metrics,
+    logger,
+    now,
+    maxAttempts: config.maxAttempts,
+    deadlineMs: config.requestDeadlineMs,
+  };
+  const redact = (text: string) => redactSecrets(text, pool.secrets());
+  const engine = new ChatEngine({
+    dispatcher,
+    client,
+    signatures,
+    usage: createUsageRecorder({ metrics, pool }),
+    logger,
+    redact,
+    settings: config,
+  });
+
   return {
     config,
     logger,
@@ -128,17 +151,11 @@ export async function createGateway(config: Config, overrides: GatewayOverrides 
     keys,
     client,
     signatures,
+    engine,
     store,
     now,
-    dispatcher: {
-      pool,
-      metrics,
-      logger,
-      now,
-      maxAttempts: config.maxAttempts,
-      deadlineMs: config.requestDeadlineMs,
-    },
-    redact: (text) => redactSecrets(text, pool.secrets()),
+    dispatcher,
+    redact,
     async lookupSignatures(toolCallIds) {
       const found = signatures.lookup(toolCallIds);
       const missing = [...toolCallIds].filter((id) => !found.has(id));

@@ -41,7 +41,7 @@ export async function dispatch<T>(
   request: DispatchRequest,
   attempt: (lease: KeyLease) => Promise<T>,
 ): Promise<Dispatched<T>> {
-  const { pool, metrics, logger } = dependencies;
+  const { pool, metrics } = dependencies;
   const now = dependencies.now ?? Date.now;
   const tried = new Set<string>();
   const startedAt = performance.now();
@@ -75,25 +75,51 @@ export async function dispatch<T>(
         pool.release(lease);
         throw error;
       }
-      const verdict = classifyUpstreamError(error, { now: now() });
-      pool.reportFailure(lease, verdict);
-      metrics.upstreamRequests.inc({ model: lease.model, outcome: outcomeOf(verdict) });
-      logger.warn(
-        {
-          keyId: lease.id,
-          model: lease.model,
-          verdict: verdict.kind,
-          status: error.status,
-          attempt: attempts,
-        },
-        `upstream attempt failed: ${verdict.kind === "client_error" ? verdict.error.message : verdict.reason}`,
-      );
+      const verdict = settleFailedAttempt(dependencies, lease, error, "attempt failed", attempts);
       if (verdict.kind === "client_error") throw verdict.error;
       metrics.failovers.inc({ reason: verdict.kind });
       lastFailure = { verdict, error };
     }
   }
   throw noKeyLeftError(pool, request.model, lastFailure, now());
+}
+
+/**
+ * The one path of a failed attempt, before or after its answer started: classified once (on the
+ * injected clock), told to the pool, counted once in `gateway_upstream_requests_total`, logged.
+ */
+function settleFailedAttempt(
+  dependencies: DispatchDependencies,
+  lease: KeyLease,
+  error: UpstreamError,
+  what: string,
+  attempt?: number,
+): Verdict {
+  const now = dependencies.now ?? Date.now;
+  const verdict = classifyUpstreamError(error, { now: now() });
+  dependencies.pool.reportFailure(lease, verdict);
+  dependencies.metrics.upstreamRequests.inc({ model: lease.model, outcome: outcomeOf(verdict) });
+  dependencies.logger.warn(
+    {
+      keyId: lease.id,
+      model: lease.model,
+      verdict: verdict.kind,
+      status: error.status,
+      ...(attempt === undefined ? {} : { attempt }),
+      upstreamMessage: error.message,
+    },
+    `upstream ${what}: ${verdict.kind === "client_error" ? verdict.error.message : verdict.reason}`,
+  );
+  return verdict;
+}
+
+/** A committed answer (a stream the client already reads) broke: the same path as a failed attempt. */
+export function settleFailureAfterStart(
+  dependencies: DispatchDependencies,
+  lease: KeyLease,
+  error: UpstreamError,
+): Verdict {
+  return settleFailedAttempt(dependencies, lease, error, "stream failed after it started");
 }
 
 /** The metric outcome of an attempt's verdict. */

@@ -1,7 +1,8 @@
 import type { NextFunction, Request, Response } from "express";
-import { GatewayError, toOpenAIErrorBody } from "../errors.js";
+import { GatewayError } from "../errors.js";
 import type { Logger } from "../observability/logger.js";
 import { ClientGoneError } from "../upstream/gemini-client.js";
+import { type ErrorEnvelope, envelopeFor, type MountedEnvelope } from "./error-envelope.js";
 
 /** Errors body-parser raises, by its `type`, as the client should hear them. */
 function bodyParserError(error: {
@@ -43,36 +44,17 @@ function bodyParserError(error: {
   }
 }
 
-/** Native Gemini routes answer in Gemini's own envelope, which Gemini SDKs read. */
-export function isNativeRoute(request: Request): boolean {
-  return request.path.startsWith("/v1beta/") && !request.path.startsWith("/v1beta/openai/");
-}
-
-const GOOGLE_STATUS_BY_HTTP: Record<number, string> = {
-  400: "INVALID_ARGUMENT",
-  401: "UNAUTHENTICATED",
-  403: "PERMISSION_DENIED",
-  404: "NOT_FOUND",
-  413: "INVALID_ARGUMENT",
-  429: "RESOURCE_EXHAUSTED",
-  500: "INTERNAL",
-  502: "UNAVAILABLE",
-  503: "UNAVAILABLE",
-  504: "DEADLINE_EXCEEDED",
-};
-
-export function toGeminiErrorBody(error: GatewayError) {
-  return {
-    error: {
-      code: error.status,
-      message: error.message,
-      status: GOOGLE_STATUS_BY_HTTP[error.status] ?? "UNKNOWN",
-    },
-  };
-}
-
-/** The last middleware: every failure becomes a real status with OpenAI's error body (or Gemini's on native routes). */
-export function errorHandler(logger: Logger, redact: (text: string) => string) {
+/**
+ * The last middleware: every failure becomes a real status, in the error envelope of the protocol the
+ * request's path belongs to (see error-envelope.ts).
+ */
+export function errorHandler(options: {
+  logger: Logger;
+  redact: (text: string) => string;
+  envelopes: readonly MountedEnvelope[];
+  fallback: ErrorEnvelope;
+}) {
+  const { logger, redact } = options;
   return (error: unknown, request: Request, response: Response, _next: NextFunction) => {
     if (error instanceof ClientGoneError) return;
     let gatewayError = error instanceof GatewayError ? error : bodyParserError(error as never);
@@ -97,8 +79,7 @@ export function errorHandler(logger: Logger, redact: (text: string) => string) {
       return;
     }
     for (const [name, value] of Object.entries(gatewayError.headers)) response.setHeader(name, value);
-    response
-      .status(gatewayError.status)
-      .json(isNativeRoute(request) ? toGeminiErrorBody(gatewayError) : toOpenAIErrorBody(gatewayError));
+    const envelope = envelopeFor(request.path, options.envelopes, options.fallback);
+    response.status(gatewayError.status).json(envelope.body(gatewayError));
   };
 }

@@ -1,10 +1,10 @@
 import express, { type Request, type Response, Router } from "express";
 import { GatewayError } from "../errors.js";
 import type { Gateway } from "../gateway.js";
-import { toGeminiErrorBody } from "../http/error-handler.js";
 import { forwardedQuery } from "../passthrough/forwarded-query.js";
 import { type RelayMode, relayUpstream } from "../passthrough/relay-upstream.js";
 import { usageFromGemini } from "../passthrough/token-usage.js";
+import { toGeminiErrorBody } from "../protocols/gemini-native/error-envelope.js";
 import { requestSignal } from "./request-signal.js";
 
 /** The model methods passed through (../shared/reference/gemini-wire.md §1–§3, §7). */

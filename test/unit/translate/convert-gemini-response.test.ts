@@ -1,9 +1,9 @@
 import { describe, expect, test } from "@jest/globals";
+import { emptyAnswerOf, isEmptyGeminiResponse } from "../../../src/engine/empty-answer.js";
 import {
   type ChatResponseContext,
   convertGeminiResponse,
-} from "../../../src/translate/convert-gemini-response.js";
-import { emptyAnswerOf, isEmptyGeminiResponse } from "../../../src/translate/is-empty-gemini-response.js";
+} from "../../../src/protocols/openai-chat/convert-gemini-response.js";
 import { createToolNameMap } from "../../../src/translate/tool-name-map.js";
 import {
   blockedPromptResponse,

@@ -3,7 +3,7 @@ import type { GeminiGenerateContentResponse } from "../../../src/gemini/wire-typ
 import {
   type ChatStreamContext,
   createChatStreamConverter,
-} from "../../../src/translate/convert-gemini-stream.js";
+} from "../../../src/protocols/openai-chat/convert-gemini-stream.js";
 import { createToolNameMap } from "../../../src/translate/tool-name-map.js";
 import {
   blockedPromptResponse,

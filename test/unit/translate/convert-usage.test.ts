@@ -1,6 +1,7 @@
 import { describe, expect, test } from "@jest/globals";
+import { mergeGeminiUsage as mergeUsage } from "../../../src/engine/answer-usage.js";
 import type { GeminiUsageMetadata } from "../../../src/gemini/wire-types.js";
-import { convertUsage, mergeUsage } from "../../../src/translate/convert-usage.js";
+import { convertUsage } from "../../../src/protocols/openai-chat/convert-usage.js";
 
 describe("usageMetadata → usage", () => {
   const cases: Array<[string, GeminiUsageMetadata | undefined, Record<string, unknown>]> = [

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "@jest/globals";
 import type { GeminiFinishReason } from "../../../src/gemini/wire-types.js";
 import type { OpenAIFinishReason } from "../../../src/openai/types.js";
-import { finishReasonFor, mapFinishReason } from "../../../src/translate/map-finish-reason.js";
+import { finishReasonFor, mapFinishReason } from "../../../src/protocols/openai-chat/map-finish-reason.js";
 
 /** Every value of Gemini's FinishReason enum (python-genai types.py plus the 2026 discovery additions). */
 const expected: Record<GeminiFinishReason, OpenAIFinishReason> = {

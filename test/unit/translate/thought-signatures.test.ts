@@ -1,11 +1,11 @@
 import { describe, expect, test } from "@jest/globals";
 import type { GeminiContent } from "../../../src/gemini/wire-types.js";
+import { convertGeminiResponse } from "../../../src/protocols/openai-chat/convert-gemini-response.js";
 import {
   addPlaceholderThoughtSignatures,
   placeholderThoughtSignature,
   requiresThoughtSignatures,
 } from "../../../src/translate/add-placeholder-thought-signatures.js";
-import { convertGeminiResponse } from "../../../src/translate/convert-gemini-response.js";
 import { createToolNameMap } from "../../../src/translate/tool-name-map.js";
 import { convert, userText } from "./convert-request-helpers.js";
 import { aiSdkSignedHistory, r04, r05 } from "./fixtures/client-requests.js";

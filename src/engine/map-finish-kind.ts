@@ -1,25 +1,23 @@
 import type { GeminiFinishReason } from "../gemini/wire-types.js";
-import type { OpenAIFinishReason } from "../openai/types.js";
-import { assertNever } from "./assert-never.js";
+import { assertNever } from "../translate/assert-never.js";
+import type { FinishKind } from "./answer-events.js";
 
 /**
- * Gemini `finishReason` → OpenAI `finish_reason`, for a choice that made no tool call (any call makes it
- * `tool_calls`, since Gemini ends a call with STOP). OpenAI has four values, so:
- * - blocked output of any kind (safety, recitation, blocklist, PII, images, unsupported language) is
- *   `content_filter`, the value clients already treat as "the provider refused";
+ * Gemini `finishReason` → why the answer ended, in terms every protocol can map:
+ * - blocked output of any kind (safety, recitation, blocklist, PII, images, unsupported language) is a
+ *   `refusal`, the value clients treat as "the provider refused";
  * - failures of the model's own making (a malformed or unexpected call, a missing signature, OTHER…)
- *   are `stop`: they are not filtering and not a length limit. Such a reply is usually empty, which
- *   is-empty-gemini-response.ts reports so the route can retry before the client sees it.
- * An absent or unknown value is `stop`.
+ *   are `stop`: they are not filtering and not a length limit. Such a reply is usually empty, which the
+ *   engine retries before the client sees it (see empty-answer.ts).
+ * An absent or unknown value is `stop`: Google adds values over time.
  */
-export function mapFinishReason(reason: string | undefined): OpenAIFinishReason {
-  if (reason === undefined) return "stop";
-  if (!isKnownFinishReason(reason)) return "stop";
+export function finishKindOf(reason: string | undefined): FinishKind {
+  if (reason === undefined || !isKnownFinishReason(reason)) return "stop";
   switch (reason) {
     case "STOP":
       return "stop";
     case "MAX_TOKENS":
-      return "length";
+      return "max_tokens";
     case "SAFETY":
     case "RECITATION":
     case "LANGUAGE":
@@ -29,7 +27,7 @@ export function mapFinishReason(reason: string | undefined): OpenAIFinishReason 
     case "IMAGE_SAFETY":
     case "IMAGE_PROHIBITED_CONTENT":
     case "IMAGE_RECITATION":
-      return "content_filter";
+      return "refusal";
     case "FINISH_REASON_UNSPECIFIED":
     case "OTHER":
     case "MALFORMED_FUNCTION_CALL":
@@ -72,9 +70,4 @@ const knownFinishReasons: ReadonlySet<string> = new Set<GeminiFinishReason>([
 
 function isKnownFinishReason(reason: string): reason is GeminiFinishReason {
   return knownFinishReasons.has(reason);
-}
-
-/** The finish of a choice: `tool_calls` whenever a call was made, else the mapped Gemini reason. */
-export function finishReasonFor(geminiReason: string | undefined, madeToolCall: boolean): OpenAIFinishReason {
-  return madeToolCall ? "tool_calls" : mapFinishReason(geminiReason);
 }
