@@ -12,6 +12,7 @@ import { neverLog } from "./observability/logger.js";
 import { geminiErrorEnvelope } from "./protocols/gemini-native/error-envelope.js";
 import { openAIErrorEnvelope } from "./protocols/openai-chat/error-envelope.js";
 import { openAIChatRoutes } from "./protocols/openai-chat/route.js";
+import { openAIResponsesRoutes } from "./protocols/openai-responses/route.js";
 import { adminRoutes } from "./routes/admin.js";
 import { embeddingsRoutes } from "./routes/embeddings.js";
 import { healthRoutes } from "./routes/health.js";
@@ -87,6 +88,14 @@ export function createApp(gateway: Gateway): Express {
     openAIChatRoutes({
       engine: gateway.engine,
       lookupSignatures: (toolCallIds) => gateway.lookupSignatures(toolCallIds),
+      settings: config,
+    }),
+  );
+  app.use(
+    openAIResponsesRoutes({
+      engine: gateway.engine,
+      responses: gateway.responses,
+      lookupSignatures: (callIds) => gateway.lookupSignatures(callIds),
       settings: config,
     }),
   );

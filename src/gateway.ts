@@ -7,8 +7,10 @@ import { KeyManager } from "./keys/key-manager.js";
 import { KeyPool } from "./keys/key-pool.js";
 import { createLogger, type Logger } from "./observability/logger.js";
 import { Metrics } from "./observability/metrics.js";
+import { createResponseStore } from "./state/create-response-store.js";
 import { FileStateStore, type PersistedState } from "./state/file-state-store.js";
 import { RedisStateSync } from "./state/redis-state-sync.js";
+import type { ResponseStore } from "./state/response-store.js";
 import type { StateStore } from "./state/state-store.js";
 import { ThoughtSignatureCache } from "./state/thought-signature-cache.js";
 import { GeminiClient } from "./upstream/gemini-client.js";
@@ -26,6 +28,8 @@ export interface Gateway {
   /** Answers chat requests of every protocol. */
   readonly engine: ChatEngine;
   readonly store: StateStore;
+  /** Stored OpenAI Responses (`previous_response_id`, `GET /v1/responses/{id}`). */
+  readonly responses: ResponseStore;
   /** The clock every key decision uses (injectable for tests). */
   readonly now: () => number;
   /** What `dispatch` needs; every route passes this. */
@@ -143,6 +147,8 @@ export async function createGateway(config: Config, overrides: GatewayOverrides 
     settings: config,
   });
 
+  const responses = createResponseStore(config, logger);
+
   return {
     config,
     logger,
@@ -153,6 +159,7 @@ export async function createGateway(config: Config, overrides: GatewayOverrides 
     signatures,
     engine,
     store,
+    responses,
     now,
     dispatcher,
     redact,
@@ -176,6 +183,7 @@ export async function createGateway(config: Config, overrides: GatewayOverrides 
     async close() {
       stopWatching();
       await store.close();
+      await responses.close();
       await client.close();
     },
   };

@@ -29,6 +29,8 @@ export interface ResponsesStreamOptions extends OutputBuilderOptions {
   header: ResponseHeader;
   /** Unix seconds, for `completed_at`. */
   now?: () => number;
+  /** Hears the response as it ended (signature carriers included), before its last event is written. */
+  onEnd?: (response: ResponseObject) => void;
 }
 
 /**
@@ -82,6 +84,7 @@ export function encodeResponsesStream(options: ResponsesStreamOptions): Response
         completedAt: now(),
       });
       finalResponse = response;
+      options.onEnd?.(response);
       return closing + text;
     },
     fail(failure: AnswerFailure, summary: AnswerSummary) {
@@ -93,6 +96,7 @@ export function encodeResponsesStream(options: ResponsesStreamOptions): Response
         error: { code: failureCode(failure), message: failure.message },
       });
       finalResponse = response;
+      options.onEnd?.(response);
       return closing + text;
     },
   };

@@ -124,7 +124,7 @@ function typeOfItem(item: unknown): unknown {
   return item;
 }
 
-const inputItemSchema = z.preprocess(typeOfItem, z.discriminatedUnion("type", itemSchemas));
+export const inputItemSchema = z.preprocess(typeOfItem, z.discriminatedUnion("type", itemSchemas));
 
 const functionToolSchema = z.object({
   type: z.literal("function"),

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { randomId } from "../../engine/random-id.js";
 
 /**
  * Ids in OpenAI's shapes: `resp_…` for a response, `msg_…`, `rs_…`, `fc_…`, `ctc_…` for its output items,
@@ -28,6 +29,7 @@ export function responseIdOfItem(itemId: string): string | undefined {
   return key !== undefined && KEY_PATTERN.test(key) ? `resp_${key}` : undefined;
 }
 
+/** `call_…`, as OpenAI names tool calls. */
 export function newCallId(): string {
-  return `call_${randomBytes(12).toString("base64url")}`;
+  return `call_${randomId()}`;
 }
