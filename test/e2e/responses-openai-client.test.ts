@@ -237,6 +237,87 @@ describe("a Gemini 3 tool loop with reasoning and store:false (Codex's way)", ()
   });
 });
 
+describe("custom and namespace tools", () => {
+  test("a custom tool's call comes back as custom_tool_call, a namespaced one with its namespace; outputs go back", async () => {
+    const tools: OpenAI.Responses.Tool[] = [
+      { type: "custom", name: "apply_patch", description: "Apply a patch.", format: { type: "text" } },
+      {
+        type: "namespace",
+        name: "crm",
+        description: "Customer records.",
+        tools: [
+          {
+            type: "function",
+            name: "lookup",
+            strict: false,
+            parameters: { type: "object", properties: { email: { type: "string" } }, required: ["email"] },
+          },
+        ],
+      },
+    ];
+    env.fake.enqueue(
+      reply.functionCalls([
+        { name: "apply_patch", args: { input: "*** Begin Patch\n*** End Patch" } },
+        { name: "crm.lookup", args: { email: "ada@example.com" } },
+      ]),
+    );
+    const input: ResponseInputItem[] = [{ role: "user", content: "Patch, then look Ada up." }];
+    const first = await client.responses.create({ model: "gemini-2.5-flash", input, tools });
+    const calls = first.output.filter((item) => item.type !== "reasoning");
+    expect(calls).toEqual([
+      expect.objectContaining({
+        type: "custom_tool_call",
+        name: "apply_patch",
+        input: "*** Begin Patch\n*** End Patch",
+      }),
+      expect.objectContaining({
+        type: "function_call",
+        name: "lookup",
+        namespace: "crm",
+        arguments: '{"email":"ada@example.com"}',
+      }),
+    ]);
+    const declared = lastGeminiBody(env.fake).tools[0].functionDeclarations.map(
+      (declaration: { name: string }) => declaration.name,
+    );
+    expect(declared).toEqual(["apply_patch", "crm.lookup"]);
+
+    const [patch, lookup] = calls;
+    if (patch?.type !== "custom_tool_call" || lookup?.type !== "function_call")
+      throw new Error("unexpected output");
+    await client.responses.create({
+      model: "gemini-2.5-flash",
+      tools,
+      input: [
+        ...input,
+        patch,
+        lookup,
+        { type: "custom_tool_call_output", call_id: patch.call_id, output: "Patched." },
+        { type: "function_call_output", call_id: lookup.call_id, output: '{"name":"Ada"}' },
+      ],
+    });
+    expect(lastGeminiBody(env.fake).contents.slice(1)).toEqual([
+      {
+        role: "model",
+        parts: [
+          {
+            functionCall: { name: "apply_patch", args: { input: "*** Begin Patch\n*** End Patch" } },
+            thoughtSignature: expect.any(String),
+          },
+          { functionCall: { name: "crm.lookup", args: { email: "ada@example.com" } } },
+        ],
+      },
+      {
+        role: "user",
+        parts: [
+          { functionResponse: { name: "apply_patch", response: { output: "Patched." } } },
+          { functionResponse: { name: "crm.lookup", response: { name: "Ada" } } },
+        ],
+      },
+    ]);
+  });
+});
+
 describe("stored responses", () => {
   test("previous_response_id continues the conversation; retrieve and delete find it", async () => {
     const first = await client.responses.create({ model: "gemini-2.5-flash", input: "My name is Ada." });
