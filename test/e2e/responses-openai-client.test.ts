@@ -339,6 +339,29 @@ describe("stored responses", () => {
     await expect(client.responses.retrieve(second.id)).rejects.toBeInstanceOf(OpenAI.NotFoundError);
   });
 
+  test("retrieve shows the signature carriers only when include asks for them", async () => {
+    env.fake.enqueue(reply.functionCalls([{ name: "exec_command", args: { cmd: "ls" } }]), {
+      model: "gemini-3-flash-preview",
+    });
+    const created = await client.responses.create({
+      model: "gemini-3-flash-preview",
+      input: "List.",
+      tools: [execTool],
+    });
+    const reasoningOf = (response: OpenAI.Responses.Response) =>
+      response.output.find((item) => item.type === "reasoning");
+    expect(reasoningOf(created)).toEqual({
+      type: "reasoning",
+      id: expect.stringMatching(/^rs_/),
+      summary: [],
+    });
+    expect(reasoningOf(await client.responses.retrieve(created.id))).not.toHaveProperty("encrypted_content");
+    const withCarriers = await client.responses.retrieve(created.id, {
+      include: ["reasoning.encrypted_content"],
+    });
+    expect(reasoningOf(withCarriers)?.encrypted_content).toContain("gemini_thought_signatures");
+  });
+
   test("a streamed response is stored before its last event: the next turn may name it at once", async () => {
     const first = await client.responses
       .stream({ model: "gemini-2.5-flash", input: "Remember 42." })

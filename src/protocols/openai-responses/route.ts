@@ -100,7 +100,8 @@ export function openAIResponsesRoutes(services: OpenAIResponsesServices): Router
     const id = String(request.params.id);
     const stored = await loadStoredResponse(responses, id);
     if (stored === undefined) throw responseNotFound(id);
-    response.json(visibleResponse(stored.response, includesEncryptedContent(request.query.include)));
+    const include = [request.query.include, request.query["include[]"]].flat();
+    response.json(visibleResponse(stored.response, include.includes("reasoning.encrypted_content")));
   });
 
   router.delete("/v1/responses/:id", async (request, response) => {
@@ -110,12 +111,6 @@ export function openAIResponsesRoutes(services: OpenAIResponsesServices): Router
   });
 
   return router;
-}
-
-/** `?include=reasoning.encrypted_content` or `?include[]=…`, as clients write the list. */
-function includesEncryptedContent(include: unknown): boolean {
-  const values = Array.isArray(include) ? include : [include];
-  return values.includes("reasoning.encrypted_content");
 }
 
 function callIdsOf(items: readonly ResponsesInputItem[]): string[] {
