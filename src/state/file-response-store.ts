@@ -8,6 +8,7 @@ import {
   parseStoredResponse,
   type ResponseStore,
   type ResponseStoreLimits,
+  type StoredValue,
 } from "./response-store.js";
 
 /** How often expired files are removed while the gateway runs. */
@@ -28,7 +29,8 @@ export class FileResponseStore implements ResponseStore {
   private readonly recent;
   private readonly files = new Map<string, FileEntry>();
   private totalBytes = 0;
-  private writes = new Set<Promise<void>>();
+  /** Writes under way, by id: a read of a response just put waits for its file. */
+  private readonly writes = new Map<string, Promise<void>>();
   private readonly ready: Promise<void>;
   private readonly timer: NodeJS.Timeout;
 
@@ -56,14 +58,19 @@ export class FileResponseStore implements ResponseStore {
       return;
     }
     this.recent.set(id, text);
-    this.track(this.write(id, text, bytes));
+    const write = this.write(id, text, bytes);
+    this.writes.set(id, write);
+    void write.finally(() => {
+      if (this.writes.get(id) === write) this.writes.delete(id);
+    });
   }
 
-  async get(id: string): Promise<unknown> {
+  async get(id: string): Promise<StoredValue | undefined> {
     if (!isStorableResponseId(id)) return undefined;
     const cached = this.recent.get(id);
     if (cached !== undefined) return parseStoredResponse(cached);
     await this.ready;
+    await this.writes.get(id);
     const entry = this.files.get(id);
     if (entry === undefined) return undefined;
     if (this.isExpired(entry)) {
@@ -83,7 +90,7 @@ export class FileResponseStore implements ResponseStore {
   async delete(id: string): Promise<boolean> {
     if (!isStorableResponseId(id)) return false;
     await this.ready;
-    await Promise.all(this.writes);
+    await Promise.all(this.writes.values());
     const existed = this.recent.delete(id) || this.files.has(id);
     await this.remove(id);
     return existed;
@@ -92,7 +99,7 @@ export class FileResponseStore implements ResponseStore {
   async close(): Promise<void> {
     clearInterval(this.timer);
     await this.ready;
-    await Promise.all(this.writes);
+    await Promise.all(this.writes.values());
   }
 
   private pathOf(id: string): string {
@@ -101,11 +108,6 @@ export class FileResponseStore implements ResponseStore {
 
   private isExpired(entry: FileEntry): boolean {
     return this.now() - entry.savedAt > this.limits.ttlMs;
-  }
-
-  private track(write: Promise<void>): void {
-    this.writes.add(write);
-    void write.finally(() => this.writes.delete(write));
   }
 
   private async write(id: string, text: string, bytes: number): Promise<void> {

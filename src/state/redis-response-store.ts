@@ -7,6 +7,7 @@ import {
   parseStoredResponse,
   type ResponseStore,
   type ResponseStoreLimits,
+  type StoredValue,
 } from "./response-store.js";
 
 const KEY_PREFIX = "gemini-rotator:response:";
@@ -55,7 +56,7 @@ export class RedisResponseStore implements ResponseStore {
     void write.finally(() => this.writes.delete(write));
   }
 
-  async get(id: string): Promise<unknown> {
+  async get(id: string): Promise<StoredValue | undefined> {
     if (!isStorableResponseId(id)) return undefined;
     const cached = this.recent.get(id);
     if (cached !== undefined) return parseStoredResponse(cached);

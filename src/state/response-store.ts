@@ -13,12 +13,18 @@ export interface ResponseStore {
    * A value larger than `maxRecordBytes` is not kept (and says so in the log).
    */
   put(id: string, value: unknown): void;
-  /** The value, or undefined when it was never kept, has expired or was deleted. */
-  get(id: string): Promise<unknown>;
+  /** The value and its size, or undefined when it was never kept, has expired or was deleted. */
+  get(id: string): Promise<StoredValue | undefined>;
   /** Whether there was a value to delete. */
   delete(id: string): Promise<boolean>;
   /** Waits for background writes (at shutdown) and lets go of connections. */
   close(): Promise<void>;
+}
+
+export interface StoredValue {
+  value: unknown;
+  /** The size of its JSON, so a reader can bound what it loads. */
+  bytes: number;
 }
 
 export interface ResponseStoreLimits {
@@ -57,9 +63,9 @@ export function createRecentResponses(limits: ResponseStoreLimits): LRUCache<str
 }
 
 /** A stored value read back; a damaged one (a cut file, a foreign Redis key) reads as absent. */
-export function parseStoredResponse(text: string): unknown {
+export function parseStoredResponse(text: string): StoredValue | undefined {
   try {
-    return JSON.parse(text);
+    return { value: JSON.parse(text), bytes: Buffer.byteLength(text) };
   } catch {
     return undefined;
   }

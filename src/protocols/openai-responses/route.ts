@@ -20,6 +20,7 @@ import {
   referencedItemsOf,
   responseNotFound,
   type StoredResponse,
+  StoreReadBudget,
 } from "./stored-responses.js";
 
 /** What the Responses routes need from the gateway. */
@@ -46,10 +47,11 @@ export function openAIResponsesRoutes(services: OpenAIResponsesServices): Router
     const signal = requestSignal(request, response);
 
     const ownInput = Array.isArray(responsesRequest.input) ? responsesRequest.input : [];
+    const budget = new StoreReadBudget();
     const history = responsesRequest.previous_response_id
-      ? await conversationUpTo(responses, responsesRequest.previous_response_id)
+      ? await conversationUpTo(responses, responsesRequest.previous_response_id, budget)
       : [];
-    const referencedItems = await referencedItemsOf(responses, ownInput);
+    const referencedItems = await referencedItemsOf(responses, ownInput, budget);
     const everyItem = [...history, ...ownInput, ...referencedItems.values()];
     const converted = convertResponsesRequest(responsesRequest, {
       history,

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { GatewayError } from "../../errors.js";
+import { GatewayError, invalidRequest } from "../../errors.js";
 import type { ResponseStore } from "../../state/response-store.js";
 import { inputItemSchema, type ResponsesInputItem } from "./request-schema.js";
 import { responseIdOfItem } from "./response-ids.js";
@@ -23,14 +23,36 @@ const storedSchema = z.object({
   input: z.array(z.unknown()),
 });
 
-/** A conversation longer than this (turns chained by `previous_response_id`) is not followed. */
-const MAX_CHAIN = 1_000;
+/**
+ * What one request may read from the store (its conversation and the items it references), so no
+ * request loads unbounded data: more than Gemini takes in one request (its inline limit is 20 MB) could
+ * not be sent anyway.
+ */
+export class StoreReadBudget {
+  private bytesLeft = 32 * 1024 * 1024;
+  private responsesLeft = 1_000;
+
+  spend(bytes: number): void {
+    this.bytesLeft -= bytes;
+    this.responsesLeft -= 1;
+    if (this.bytesLeft < 0 || this.responsesLeft < 0) {
+      throw invalidRequest(
+        "The stored conversation this request continues (previous_response_id, item_reference) is larger than one Gemini request can hold; start a new conversation or send a shorter input.",
+        "previous_response_id",
+      );
+    }
+  }
+}
 
 export async function loadStoredResponse(
   store: ResponseStore,
   id: string,
+  budget?: StoreReadBudget,
 ): Promise<StoredResponse | undefined> {
-  const parsed = storedSchema.safeParse(await store.get(id));
+  const stored = await store.get(id);
+  if (stored === undefined) return undefined;
+  budget?.spend(stored.bytes);
+  const parsed = storedSchema.safeParse(stored.value);
   if (!parsed.success) return undefined;
   return {
     response: parsed.data.response as unknown as ResponseObject,
@@ -55,11 +77,11 @@ export function responseNotFound(id: string, param: string | null = null): Gatew
 export async function conversationUpTo(
   store: ResponseStore,
   previousResponseId: string,
+  budget: StoreReadBudget,
 ): Promise<ResponsesInputItem[]> {
   const chain: StoredResponse[] = [];
   for (let id: string | null | undefined = previousResponseId; id; ) {
-    if (chain.length >= MAX_CHAIN) break;
-    const stored = await loadStoredResponse(store, id);
+    const stored = await loadStoredResponse(store, id, budget);
     if (stored === undefined) throw responseNotFound(id, "previous_response_id");
     chain.unshift(stored);
     id = stored.response.previous_response_id;
@@ -74,12 +96,13 @@ export async function conversationUpTo(
 export async function referencedItemsOf(
   store: ResponseStore,
   items: readonly ResponsesInputItem[],
+  budget: StoreReadBudget,
 ): Promise<Map<string, ResponsesInputItem>> {
   const wanted = new Set(items.flatMap((item) => (item.type === "item_reference" ? [item.id] : [])));
   const found = new Map<string, ResponsesInputItem>();
   const responseIds = new Set([...wanted].flatMap((id) => responseIdOfItem(id) ?? []));
   for (const responseId of responseIds) {
-    const stored = await loadStoredResponse(store, responseId);
+    const stored = await loadStoredResponse(store, responseId, budget);
     for (const item of stored?.response.output ?? []) {
       if (!wanted.has(item.id)) continue;
       const [asInput] = itemsOf([item]);

@@ -44,10 +44,20 @@ describe("the file response store", () => {
   test("a response put is readable at once, and by a new store after a restart", async () => {
     const store = open();
     store.put("resp_a1", record("hello"));
-    await expect(store.get("resp_a1")).resolves.toEqual(record("hello"));
+    await expect(store.get("resp_a1").then((stored) => stored?.value)).resolves.toEqual(record("hello"));
     await store.close();
     expect(await readdir(folder)).toEqual(["resp_a1.json"]);
-    await expect(open().get("resp_a1")).resolves.toEqual(record("hello"));
+    await expect(
+      open()
+        .get("resp_a1")
+        .then((stored) => stored?.value),
+    ).resolves.toEqual(record("hello"));
+  });
+
+  test("a response too large for memory is read from its file, even while the file is still being written", async () => {
+    const store = open({ ...DEFAULT_RESPONSE_STORE_LIMITS, memoryBytes: 1 });
+    store.put("resp_w1", record("written"));
+    await expect(store.get("resp_w1").then((stored) => stored?.value)).resolves.toEqual(record("written"));
   });
 
   test("unknown ids, ids that could name another file, and deleted responses read as absent", async () => {
@@ -127,8 +137,12 @@ if (!redisInstalled) {
     const replicaA = open();
     const replicaB = open();
     replicaA.put("resp_shared", record("for everyone"));
-    await expect(replicaA.get("resp_shared")).resolves.toEqual(record("for everyone"));
-    await eventually(async () => expect(await replicaB.get("resp_shared")).toEqual(record("for everyone")));
+    await expect(replicaA.get("resp_shared").then((stored) => stored?.value)).resolves.toEqual(
+      record("for everyone"),
+    );
+    await eventually(async () =>
+      expect((await replicaB.get("resp_shared"))?.value).toEqual(record("for everyone")),
+    );
     await expect(replicaB.delete("resp_shared")).resolves.toBe(true);
     await expect(open().get("resp_shared")).resolves.toBeUndefined();
   });
