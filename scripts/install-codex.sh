@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Installs the real Codex CLI (@openai/codex, pinned) into .tools/codex for the end-to-end tests that drive
-# it against the gateway (test/e2e/codex-cli.test.ts). The npm package holds a native binary for this
-# platform (about 400 MB unpacked), so it is installed on purpose here, by CI and by whoever wants those
-# tests, rather than as a devDependency every `npm ci` would download. The tests are skipped, with a
-# warning that names this script, when it is absent.
+# Installs the real Codex CLI (@openai/codex, at the pinned version) into .tools/codex for the end-to-end
+# tests that drive it (test/e2e/codex-cli.test.ts runs this itself when the CLI is missing).
+# Not a devDependency: the package holds a native binary of about 400 MB per platform, which every
+# `npm ci`, Docker build and user install would otherwise download for a handful of tests.
+# Idempotent. When npm cannot install it (no registry), it says so and exits 0: the tests then skip.
 set -u
 version="0.169.0"
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

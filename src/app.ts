@@ -9,6 +9,9 @@ import { errorHandler } from "./http/error-handler.js";
 import { observeRequests } from "./http/observe-requests.js";
 import { configSecrets } from "./observability/config-secrets.js";
 import { neverLog } from "./observability/logger.js";
+import { anthropicErrorEnvelope } from "./protocols/anthropic-messages/error-envelope.js";
+import { anthropicMessagesRoutes } from "./protocols/anthropic-messages/route.js";
+import { sendCountTokens } from "./protocols/anthropic-messages/send-count-tokens.js";
 import { geminiErrorEnvelope } from "./protocols/gemini-native/error-envelope.js";
 import { openAIErrorEnvelope } from "./protocols/openai-chat/error-envelope.js";
 import { openAIChatRoutes } from "./protocols/openai-chat/route.js";
@@ -92,6 +95,20 @@ export function createApp(gateway: Gateway): Express {
     }),
   );
   app.use(
+    anthropicMessagesRoutes({
+      engine: gateway.engine,
+      lookupSignatures: (toolUseIds) => gateway.lookupSignatures(toolUseIds),
+      countTokens: (model, body, signal) =>
+        sendCountTokens(
+          { dispatcher: gateway.dispatcher, client: gateway.client, settings: config },
+          model,
+          body,
+          signal,
+        ),
+      settings: config,
+    }),
+  );
+  app.use(
     openAIResponsesRoutes({
       engine: gateway.engine,
       responses: gateway.responses,
@@ -111,6 +128,7 @@ export function createApp(gateway: Gateway): Express {
       redact: gateway.redact,
       // The protocol whose routes hold the path writes the error; the most specific mount first.
       envelopes: [
+        { mount: "/v1/messages", envelope: anthropicErrorEnvelope },
         { mount: "/v1beta/openai", envelope: openAIErrorEnvelope },
         { mount: "/v1beta", envelope: geminiErrorEnvelope },
       ],

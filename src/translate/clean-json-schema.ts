@@ -28,21 +28,41 @@ interface CleanContext {
   refsInProgress: Set<string>;
 }
 
-const copiedKeywords = [
-  "title",
-  "description",
-  "minItems",
-  "maxItems",
-  "minLength",
-  "maxLength",
-  "minProperties",
-  "maxProperties",
-  "minimum",
-  "maximum",
-  "pattern",
-  "example",
-  "propertyOrdering",
-] as const;
+const isString = (value: unknown) => typeof value === "string";
+const isFiniteNumber = (value: unknown) => typeof value === "number" && Number.isFinite(value);
+const isCount = (value: unknown) => Number.isInteger(value) && (value as number) >= 0;
+const isStringList = (value: unknown) => Array.isArray(value) && value.every(isString);
+
+/**
+ * Keywords copied as they are, when their value has the type Gemini's Schema declares for them: a
+ * `"minimum": "0"` or `"description": 42` (seen in hand-written MCP schemas) would be a 400.
+ */
+const copiedKeywords: Readonly<Record<string, (value: unknown) => boolean>> = {
+  title: isString,
+  description: isString,
+  minItems: isCount,
+  maxItems: isCount,
+  minLength: isCount,
+  maxLength: isCount,
+  minProperties: isCount,
+  maxProperties: isCount,
+  minimum: isFiniteNumber,
+  maximum: isFiniteNumber,
+  pattern: isString,
+  example: () => true,
+  propertyOrdering: isStringList,
+};
+
+/** The JSON Schema types (in any case); another `type` value (`"any"`) says nothing Gemini can take. */
+const knownTypes: ReadonlySet<string> = new Set([
+  "string",
+  "number",
+  "integer",
+  "boolean",
+  "array",
+  "object",
+  "null",
+]);
 
 /** String formats Gemini's Schema accepts; any other value is a 400 ("only 'enum' and 'date-time'…"). */
 const acceptedFormats: Readonly<Record<string, ReadonlySet<string>>> = {
@@ -58,12 +78,12 @@ function cleanNode(node: Record<string, unknown>, context: CleanContext): Record
   if (resolved !== node) return resolved;
 
   const result: Record<string, unknown> = {};
-  for (const keyword of copiedKeywords) {
-    if (node[keyword] !== undefined) result[keyword] = node[keyword];
+  for (const [keyword, hasGeminiType] of Object.entries(copiedKeywords)) {
+    if (node[keyword] !== undefined && hasGeminiType(node[keyword])) result[keyword] = node[keyword];
   }
   if (node.nullable === true) result.nullable = true;
 
-  applyType(node.type, result);
+  applyType(node.type, result, () => cleanItems(node, context));
   applyEnum(node, result);
   applyAnyOf(node.anyOf ?? node.oneOf, result, context);
 
@@ -72,7 +92,10 @@ function cleanNode(node: Record<string, unknown>, context: CleanContext): Record
   }
 
   if (isPlainObject(node.properties)) {
-    const properties: Record<string, unknown> = {};
+    // A single anyOf branch may already have given properties and required: this node's join them.
+    const properties: Record<string, unknown> = isPlainObject(result.properties)
+      ? { ...result.properties }
+      : {};
     for (const [name, propertySchema] of Object.entries(node.properties)) {
       properties[name] = isPlainObject(propertySchema)
         ? cleanNode(propertySchema, context)
@@ -81,25 +104,31 @@ function cleanNode(node: Record<string, unknown>, context: CleanContext): Record
     if (Object.keys(properties).length > 0) {
       result.properties = properties;
       if (result.type === undefined) result.type = "OBJECT";
-      if (Array.isArray(node.required)) {
-        const required = node.required.filter(
-          (name): name is string => typeof name === "string" && name in properties,
-        );
-        if (required.length > 0) result.required = required;
-      }
+      const names = [result.required, node.required].flatMap((list) => (Array.isArray(list) ? list : []));
+      const required = [...new Set(names)].filter(
+        (name): name is string => typeof name === "string" && name in properties,
+      );
+      if (required.length > 0) result.required = required;
     }
   }
 
-  if (result.type === "ARRAY" || node.items !== undefined || node.prefixItems !== undefined) {
-    const items = Array.isArray(node.prefixItems)
-      ? node.prefixItems[0]
-      : Array.isArray(node.items)
-        ? node.items[0]
-        : node.items;
-    result.items = isPlainObject(items) ? cleanNode(items, context) : { type: "STRING" };
+  // Next to anyOf branches (which carry their own items), `items` would make a sibling Gemini refuses.
+  const describesItems = node.items !== undefined || node.prefixItems !== undefined;
+  if (result.type === "ARRAY" || (describesItems && result.anyOf === undefined)) {
+    result.items = cleanItems(node, context);
     if (result.type === undefined) result.type = "ARRAY";
   }
   return result;
+}
+
+/** The schema of an array's items (the first of a tuple); Gemini refuses `ARRAY` without items. */
+function cleanItems(node: Record<string, unknown>, context: CleanContext): Record<string, unknown> {
+  const items = Array.isArray(node.prefixItems)
+    ? node.prefixItems[0]
+    : Array.isArray(node.items)
+      ? node.items[0]
+      : node.items;
+  return isPlainObject(items) ? cleanNode(items, context) : { type: "STRING" };
 }
 
 /** Inlines a local `$ref` and merges `allOf`, then cleans the outcome; returns `node` when neither applies. */
@@ -159,15 +188,23 @@ function mergeAllOf(base: Record<string, unknown>, allOf: unknown[]): Record<str
   return merged;
 }
 
-function applyType(type: unknown, result: Record<string, unknown>): void {
-  const types = (Array.isArray(type) ? type : [type]).filter(
-    (value): value is string => typeof value === "string",
-  );
+function applyType(
+  type: unknown,
+  result: Record<string, unknown>,
+  arrayItems: () => Record<string, unknown>,
+): void {
+  const types = (Array.isArray(type) ? type : [type])
+    .filter((value): value is string => typeof value === "string")
+    .map((value) => value.toLowerCase())
+    .filter((value) => knownTypes.has(value));
   const nonNullTypes = types.filter((value) => value !== "null");
   if (nonNullTypes.length < types.length) result.nullable = true;
   if (nonNullTypes.length === 1) result.type = nonNullTypes[0]?.toUpperCase();
   else if (nonNullTypes.length > 1)
-    result.anyOf = nonNullTypes.map((value) => ({ type: value.toUpperCase() }));
+    // `type: ["array", "string"]` becomes one branch per type, and an ARRAY branch needs its items.
+    result.anyOf = nonNullTypes.map((value) =>
+      value === "array" ? { type: "ARRAY", items: arrayItems() } : { type: value.toUpperCase() },
+    );
 }
 
 function applyEnum(node: Record<string, unknown>, result: Record<string, unknown>): void {

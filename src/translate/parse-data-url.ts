@@ -1,3 +1,4 @@
+import { unescape as percentDecode } from "node:querystring";
 import type { GeminiInlineData } from "../gemini/wire-types.js";
 
 /**
@@ -16,6 +17,7 @@ export function parseDataUrl(url: string): GeminiInlineData | undefined {
   const mimeType = headerFields[0]?.trim().toLowerCase() || "text/plain";
   const data = isBase64
     ? payload.replace(/\s+/g, "")
-    : Buffer.from(decodeURIComponent(payload), "utf8").toString("base64");
+    : // Unlike decodeURIComponent, a "%" without two hex digits stays as it is instead of throwing.
+      Buffer.from(percentDecode(payload), "utf8").toString("base64");
   return { mimeType, data };
 }

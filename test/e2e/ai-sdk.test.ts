@@ -18,25 +18,25 @@ import {
 } from "ai";
 import { geminiErrors, reply } from "../fake-gemini/index.js";
 import {
-  mcpSearchParameters,
-  pngBase64,
-  rooStrictReadFileTool,
-} from "../unit/translate/fixtures/client-requests.js";
-import { assertStreamInvariants } from "../unit/translate/stream-invariants.js";
-import {
-  firstFunctionCallsOf,
-  PLACEHOLDER_SIGNATURE,
-  REASONING_EFFORTS,
-  THINKING_MODELS,
-} from "./support/conversation.js";
-import {
   ACCESS_TOKEN,
   E2E_KEYS,
   type E2eEnvironment,
   lastGeminiBody,
   startEnvironment,
-} from "./support/environment.js";
-import type { ChunkJson } from "./support/sse.js";
+} from "../support/e2e-environment.js";
+import { assertChatChunkInvariants, type ChunkJson } from "../support/openai-chat-stream.js";
+import {
+  mcpSearchParameters,
+  pngBase64,
+  rooStrictReadFileTool,
+} from "../unit/translate/fixtures/client-requests.js";
+import {
+  firstFunctionCallsOf,
+  PLACEHOLDER_SIGNATURE,
+  REASONING_EFFORTS,
+  scriptAgentLoop,
+  THINKING_MODELS,
+} from "./support/conversation.js";
 
 // The SDK warns on stderr about features a test uses on purpose (json_object without a schema).
 (globalThis as { AI_SDK_LOG_WARNINGS?: boolean }).AI_SDK_LOG_WARNINGS = false;
@@ -89,7 +89,7 @@ async function consume<TOOLS extends ToolSet>(
   // A multi-step run holds one response per step, each with its own id.
   for (const id of new Set(raw.map((chunk) => chunk.id))) {
     const response = raw.filter((chunk) => chunk.id === id);
-    assertStreamInvariants(response, { id, model, includeUsage: true });
+    assertChatChunkInvariants(response, { id, model, includeUsage: true });
   }
   return {
     parts,
@@ -333,16 +333,8 @@ describe("the AI SDK: a Gemini 3 tool loop (list_files, then read_file, then the
     }),
   });
 
-  function scriptLoop() {
-    env.fake.enqueue(reply.functionCalls([{ name: "list_files", args: { path: "." } }]));
-    env.fake.enqueue(
-      reply.functionCalls([{ name: "read_file", args: { path: "README.md", mode: "slice" } }]),
-    );
-    env.fake.enqueue(reply.text("It pools Gemini keys."));
-  }
-
   test("the SDK runs the loop itself and sends the signatures back as extra_content", async () => {
-    scriptLoop();
+    scriptAgentLoop(env.fake);
     const result = streamText({
       model: gateway(model),
       prompt: "What does this repo do?",
@@ -368,7 +360,7 @@ describe("the AI SDK: a Gemini 3 tool loop (list_files, then read_file, then the
   });
 
   test("the history comes back without provider metadata: the gateway re-attaches the signatures it stored", async () => {
-    scriptLoop();
+    scriptAgentLoop(env.fake);
     const tools = { list_files: listFiles, read_file: readFile };
     const messages: ModelMessage[] = [{ role: "user", content: "What does this repo do?" }];
     const signatures: string[] = [];

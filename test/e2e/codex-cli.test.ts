@@ -3,7 +3,8 @@
  * front of the fake Gemini: a plain answer, a turn where the model runs a harmless command and answers
  * from its output, on Gemini 2.5 and (through MODEL_ALIASES, under Codex's own model name) Gemini 3,
  * whose tool loops need their thought signatures back; a resumed session; keys resting underneath.
- * Skipped, with a warning, when the CLI is not installed (bash scripts/install-codex.sh).
+ * Skipped, with a warning, when the CLI cannot be installed (scripts/install-codex.sh needs the npm
+ * registry once).
  */
 import { geminiErrors, reply } from "../fake-gemini/index.js";
 import { type CodexSession, hasCodexCli, startCodexSession } from "../support/codex-cli.js";
@@ -12,6 +13,7 @@ import {
   E2E_KEYS,
   type E2eEnvironment,
   generateRequests,
+  lastGeminiBody,
   startEnvironment,
 } from "../support/e2e-environment.js";
 
@@ -48,11 +50,7 @@ const GEMINI_3 = "gemini-3-flash-preview";
   /** The tool outputs (functionResponse bodies) in the latest Gemini request, as text. */
   const lastToolOutputs = () =>
     JSON.stringify(
-      (
-        generateRequests(env.fake).at(-1)?.body as {
-          contents: Array<{ parts: Array<Record<string, unknown>> }>;
-        }
-      ).contents
+      (lastGeminiBody(env.fake).contents as Array<{ parts: Array<Record<string, unknown>> }>)
         .flatMap((content) => content.parts)
         .filter((part) => part.functionResponse !== undefined),
     );
@@ -116,9 +114,9 @@ const GEMINI_3 = "gemini-3-flash-preview";
         [GEMINI_3, 200],
         [GEMINI_3, 200],
       ]);
-      const replayedStep = (
-        requests[1]?.body as { contents: Array<{ role: string; parts: Array<Record<string, unknown>> }> }
-      ).contents.find((content) => content.role === "model");
+      const replayedStep = lastGeminiBody(env.fake).contents.find(
+        (content: { role: string }) => content.role === "model",
+      );
       expect(replayedStep?.parts[0]?.thoughtSignature).toEqual(expect.any(String));
       expect(replayedStep?.parts[0]?.thoughtSignature).not.toBe("skip_thought_signature_validator");
 

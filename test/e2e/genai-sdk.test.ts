@@ -4,7 +4,7 @@
  */
 import { ApiError, GoogleGenAI } from "@google/genai";
 import { geminiErrors, reply } from "../fake-gemini/index.js";
-import { type Harness, startHarness, TEST_KEYS } from "../helpers/gateway-harness.js";
+import { type Harness, startHarness, TEST_KEYS } from "../support/gateway-harness.js";
 
 const [ALPHA, BRAVO, CHARLIE] = TEST_KEYS;
 const CLIENT_TOKEN = "client-token";

@@ -9,14 +9,14 @@ import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
 import { generateText } from "ai";
 import OpenAI from "openai";
 import { reply } from "../fake-gemini/index.js";
-import { pngBase64 } from "../unit/translate/fixtures/client-requests.js";
 import {
   ACCESS_TOKEN,
   type E2eEnvironment,
   generateRequests,
   lastGeminiBody,
   startEnvironment,
-} from "./support/environment.js";
+} from "../support/e2e-environment.js";
+import { pngBase64 } from "../unit/translate/fixtures/client-requests.js";
 
 (globalThis as { AI_SDK_LOG_WARNINGS?: boolean }).AI_SDK_LOG_WARNINGS = false;
 

@@ -8,17 +8,7 @@ import { join } from "node:path";
 import OpenAI from "openai";
 import type { ChatCompletionMessageParam } from "openai/resources/chat/completions";
 import { geminiErrors, reply, startFakeGemini } from "../fake-gemini/index.js";
-import { startBuiltServer } from "../helpers/built-server.js";
-import { pngBase64, pngDataUrl } from "../unit/translate/fixtures/client-requests.js";
-import { assertStreamInvariants } from "../unit/translate/stream-invariants.js";
-import {
-  agentTools,
-  firstFunctionCallsOf,
-  listFilesTool,
-  PLACEHOLDER_SIGNATURE,
-  REASONING_EFFORTS,
-  THINKING_MODELS,
-} from "./support/conversation.js";
+import { startBuiltServer } from "../support/built-server.js";
 import {
   ACCESS_TOKEN,
   E2E_KEYS,
@@ -26,8 +16,24 @@ import {
   generateRequests,
   lastGeminiBody,
   startEnvironment,
-} from "./support/environment.js";
-import { type ChunkJson, expectStreamInvariants, parseSse } from "./support/sse.js";
+} from "../support/e2e-environment.js";
+import {
+  assertChatChunkInvariants,
+  type ChunkJson,
+  chatStreamOf,
+  expectChatStreamInvariants,
+} from "../support/openai-chat-stream.js";
+import { postSse } from "../support/sse.js";
+import { pngBase64, pngDataUrl } from "../unit/translate/fixtures/client-requests.js";
+import {
+  agentTools,
+  firstFunctionCallsOf,
+  listFilesTool,
+  PLACEHOLDER_SIGNATURE,
+  REASONING_EFFORTS,
+  scriptAgentLoop,
+  THINKING_MODELS,
+} from "./support/conversation.js";
 
 let env: E2eEnvironment;
 let client: OpenAI;
@@ -54,7 +60,7 @@ async function collect(
 ) {
   const chunks: ChunkJson[] = [];
   for await (const chunk of stream) chunks.push(chunk as unknown as ChunkJson);
-  assertStreamInvariants(chunks, { id: chunks[0]?.id ?? "", model, includeUsage });
+  assertChatChunkInvariants(chunks, { id: chunks[0]?.id ?? "", model, includeUsage });
   const deltas = chunks.flatMap((chunk) =>
     chunk.choices.map((choice) => choice.delta as Record<string, any>),
   );
@@ -509,16 +515,8 @@ describe("the openai client: a Gemini 3 tool loop (list_files, then read_file, t
     { role: "user", content: "What does this repo do?" },
   ];
 
-  function scriptLoop() {
-    env.fake.enqueue(reply.functionCalls([{ name: "list_files", args: { path: "." } }]));
-    env.fake.enqueue(
-      reply.functionCalls([{ name: "read_file", args: { path: "README.md", mode: "slice" } }]),
-    );
-    env.fake.enqueue(reply.text("It pools Gemini keys."));
-  }
-
   test("the client sends back the assistant messages whole (extra_content included)", async () => {
-    scriptLoop();
+    scriptAgentLoop(env.fake);
     const messages: ChatCompletionMessageParam[] = [...question];
     const signatures: string[] = [];
     for (let step = 0; step < 2; step++) {
@@ -550,7 +548,7 @@ describe("the openai client: a Gemini 3 tool loop (list_files, then read_file, t
   });
 
   test("the client keeps only standard fields (Cline 3, Roo): the gateway re-attaches the signatures it stored", async () => {
-    scriptLoop();
+    scriptAgentLoop(env.fake);
     const messages: ChatCompletionMessageParam[] = [...question];
     const signatures: string[] = [];
     for (let step = 0; step < 2; step++) {
@@ -732,20 +730,12 @@ describe("the openai client: a Gemini 3 tool loop across a gateway restart", () 
 
 test("every stream the client read above also holds the wire invariants (a raw look at one of them)", async () => {
   env.fake.enqueue(reply.functionCalls([{ name: "list_files", args: { path: "." } }]));
-  const response = await fetch(`${env.url}/v1/chat/completions`, {
-    method: "POST",
-    headers: { "content-type": "application/json", authorization: `Bearer ${ACCESS_TOKEN}` },
-    body: JSON.stringify({
-      model: "gemini-3-pro-preview",
-      messages: [{ role: "user", content: "list" }],
-      tools: [listFilesTool],
-      stream: true,
-      stream_options: { include_usage: true },
-    }),
+  const answer = await postSse(`${env.url}/v1/chat/completions`, {
+    model: "gemini-3-pro-preview",
+    messages: [{ role: "user", content: "list" }],
+    tools: [listFilesTool],
+    stream: true,
+    stream_options: { include_usage: true },
   });
-  const raw = await response.text();
-  expectStreamInvariants(
-    { status: response.status, headers: response.headers, raw, ...parseSse(raw) },
-    { model: "gemini-3-pro-preview" },
-  );
+  expectChatStreamInvariants(chatStreamOf(answer), { model: "gemini-3-pro-preview" });
 });

@@ -4,6 +4,25 @@
  */
 import { geminiErrors, reply } from "../fake-gemini/index.js";
 import {
+  E2E_KEYS,
+  type E2eEnvironment,
+  generateRequests,
+  lastGeminiBody,
+  startEnvironment,
+} from "../support/e2e-environment.js";
+import {
+  assembleToolCalls,
+  contentOf,
+  deltasOf,
+  expectChatStreamInvariants,
+  finishReasonOf,
+  postChat,
+  postChatStream,
+  reasoningOf,
+  toolCallDeltasOf,
+  usageOf,
+} from "../support/openai-chat-stream.js";
+import {
   mcpSearchParameters,
   pngBase64,
   r01,
@@ -19,26 +38,7 @@ import {
   r14,
   r20,
 } from "../unit/translate/fixtures/client-requests.js";
-import {
-  E2E_KEYS,
-  type E2eEnvironment,
-  generateRequests,
-  lastGeminiBody,
-  startEnvironment,
-} from "./support/environment.js";
-import {
-  assembleToolCalls,
-  clientHeaders,
-  contentOf,
-  deltasOf,
-  expectStreamInvariants,
-  finishReasonOf,
-  postChat,
-  postChatStream,
-  reasoningOf,
-  toolCallDeltasOf,
-  usageOf,
-} from "./support/sse.js";
+import { clientHeaders } from "./support/client-headers.js";
 
 const PLACEHOLDER_SIGNATURE = "skip_thought_signature_validator";
 
@@ -71,7 +71,7 @@ describe("replay cases R01–R20 against the built gateway", () => {
   test("R01 (Cline 3, plain text): non-empty content deltas and finish_reason stop", async () => {
     env.fake.enqueue(reply.text(["Hi", " there", "!"]));
     const result = await postChatStream(env.url, r01, clientHeaders.cline3);
-    const chunks = expectStreamInvariants(result, { model: "gemini-2.5-flash" });
+    const chunks = expectChatStreamInvariants(result, { model: "gemini-2.5-flash" });
     const contents = deltasOf(chunks).flatMap((delta) =>
       delta.content === undefined ? [] : [delta.content],
     );
@@ -83,7 +83,7 @@ describe("replay cases R01–R20 against the built gateway", () => {
   test("R02 (Cline 3, native tool): one whole call with index 0, a call_ id, the name and its arguments", async () => {
     env.fake.enqueue(reply.functionCalls([{ name: "read_file", args: { path: "package.json" } }]));
     const result = await postChatStream(env.url, r02, clientHeaders.cline3);
-    const chunks = expectStreamInvariants(result, { model: "gemini-2.5-pro" });
+    const chunks = expectChatStreamInvariants(result, { model: "gemini-2.5-pro" });
     const deltas = toolCallDeltasOf(chunks);
     expect(deltas.length).toBeGreaterThan(0);
     const first = deltas[0]!.toolCall;
@@ -108,7 +108,7 @@ describe("replay cases R01–R20 against the built gateway", () => {
       ]),
     );
     const result = await postChatStream(env.url, r03, clientHeaders.roo);
-    const chunks = expectStreamInvariants(result, { model: "gemini-2.5-pro" });
+    const chunks = expectChatStreamInvariants(result, { model: "gemini-2.5-pro" });
     const calls = assembleToolCalls(chunks);
     expect(calls).toHaveLength(2);
     expect(toolCallDeltasOf(chunks).map((delta) => delta.toolCall.index)).toEqual([0, 1]);
@@ -123,7 +123,7 @@ describe("replay cases R01–R20 against the built gateway", () => {
 
   test("R04 (Roo, tool results, empty assistant content): both results in one turn, in call order", async () => {
     const result = await postChatStream(env.url, r04, clientHeaders.roo);
-    const chunks = expectStreamInvariants(result, { model: "gemini-2.5-pro" });
+    const chunks = expectChatStreamInvariants(result, { model: "gemini-2.5-pro" });
     expect(contentOf(chunks) !== "" || assembleToolCalls(chunks).length > 0).toBe(true);
     const contents = lastGeminiBody(env.fake).contents as Array<Record<string, any>>;
     const results = contents
@@ -137,7 +137,7 @@ describe("replay cases R01–R20 against the built gateway", () => {
 
   test("R05 (Gemini 3 history without signatures): 200, with the documented placeholder on the first call", async () => {
     const result = await postChatStream(env.url, r05, clientHeaders.roo);
-    expectStreamInvariants(result, { model: "gemini-3-pro-preview" });
+    expectChatStreamInvariants(result, { model: "gemini-3-pro-preview" });
     const [firstCall] = firstCallsOf(lastGeminiBody(env.fake));
     expect(firstCall.thoughtSignature).toBe(PLACEHOLDER_SIGNATURE);
   });
@@ -158,7 +158,7 @@ describe("replay cases R01–R20 against the built gateway", () => {
       }),
     );
     const step1 = await postChatStream(env.url, step1Body, clientHeaders.aiSdk);
-    const step1Chunks = expectStreamInvariants(step1, { model: "gemini-3-pro-preview" });
+    const step1Chunks = expectChatStreamInvariants(step1, { model: "gemini-3-pro-preview" });
     const firstDelta = toolCallDeltasOf(step1Chunks)[0]!.toolCall;
     const signature = firstDelta.extra_content?.google?.thought_signature;
     expect(typeof signature).toBe("string");
@@ -186,7 +186,7 @@ describe("replay cases R01–R20 against the built gateway", () => {
       ],
     };
     const step2 = await postChatStream(env.url, step2Body, clientHeaders.aiSdk);
-    expectStreamInvariants(step2, { model: "gemini-3-pro-preview" });
+    expectChatStreamInvariants(step2, { model: "gemini-3-pro-preview" });
     const [replayedCall] = firstCallsOf(lastGeminiBody(env.fake));
     expect(replayedCall.thoughtSignature).toBe(signature);
   });
@@ -198,7 +198,7 @@ describe("replay cases R01–R20 against the built gateway", () => {
       }),
     );
     const result = await postChatStream(env.url, r07, clientHeaders.roo);
-    const chunks = expectStreamInvariants(result, { model: "gemini-2.5-pro" });
+    const chunks = expectChatStreamInvariants(result, { model: "gemini-2.5-pro" });
     const deltas = deltasOf(chunks);
     const firstContent = deltas.findIndex((delta) => delta.content !== undefined);
     const lastReasoning = deltas.findLastIndex((delta) => delta.reasoning_content !== undefined);
@@ -219,7 +219,7 @@ describe("replay cases R01–R20 against the built gateway", () => {
     "R08 (effort %s on gemini-2.5-pro): 200, never an enum or budget refusal",
     async (effort) => {
       const result = await postChatStream(env.url, { ...r07, reasoning_effort: effort }, clientHeaders.roo);
-      const chunks = expectStreamInvariants(result, { model: "gemini-2.5-pro" });
+      const chunks = expectChatStreamInvariants(result, { model: "gemini-2.5-pro" });
       expect(contentOf(chunks)).not.toBe("");
       // 2.5 Pro cannot stop thinking; "none" still means: show me no reasoning.
       if (effort === "none") expect(reasoningOf(chunks)).toBe("");
@@ -230,7 +230,7 @@ describe("replay cases R01–R20 against the built gateway", () => {
   test("R08 (effort none where thinking can be turned off): no reasoning_content and a budget of 0", async () => {
     const body = { ...r07, model: "gemini-2.5-flash", reasoning_effort: "none" };
     const result = await postChatStream(env.url, body, clientHeaders.roo);
-    const chunks = expectStreamInvariants(result, { model: "gemini-2.5-flash" });
+    const chunks = expectChatStreamInvariants(result, { model: "gemini-2.5-flash" });
     expect(reasoningOf(chunks)).toBe("");
     expect(usageOf(chunks).completion_tokens_details.reasoning_tokens).toBe(0);
     expect(lastGeminiBody(env.fake).generationConfig.thinkingConfig).toEqual({ thinkingBudget: 0 });
@@ -243,7 +243,7 @@ describe("replay cases R01–R20 against the built gateway", () => {
   ])("R09 (output limit, %s): finish_reason length, with usage", async (_name, body) => {
     env.fake.enqueue(reply.text("Rivers carve valleys, carry silt and", { finishReason: "MAX_TOKENS" }));
     const result = await postChatStream(env.url, body, clientHeaders.roo);
-    const chunks = expectStreamInvariants(result, { model: "gemini-2.5-flash" });
+    const chunks = expectChatStreamInvariants(result, { model: "gemini-2.5-flash" });
     expect(finishReasonOf(chunks)).toBe("length");
     expect(contentOf(chunks)).toBe("Rivers carve valleys, carry silt and");
     expect(usageOf(chunks).total_tokens).toBeGreaterThan(0);
@@ -264,7 +264,7 @@ describe("replay cases R01–R20 against the built gateway", () => {
     );
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toMatch(/^application\/json/);
-    const completion = JSON.parse(response.raw);
+    const completion = response.json;
     expect(completion.object).toBe("chat.completion");
     const [choice] = completion.choices;
     expect(choice.message.role).toBe("assistant");
@@ -288,14 +288,14 @@ describe("replay cases R01–R20 against the built gateway", () => {
   test("R11 (Roo completePrompt): non-stream JSON with the model's text and finish stop", async () => {
     const response = await postChat(env.url, r11, clientHeaders.roo);
     expect(response.status).toBe(200);
-    const completion = JSON.parse(response.raw);
+    const completion = response.json;
     expect(completion.choices[0].message.content).toBe("Echo: Improve this prompt: fix bug");
     expect(completion.choices[0].finish_reason).toBe("stop");
   });
 
   test("R12 (images, tool → user(image)): 200, both images reach Gemini inline, after the tool result", async () => {
     const result = await postChatStream(env.url, r12, clientHeaders.cline3);
-    expectStreamInvariants(result, { model: "gemini-2.5-pro" });
+    expectChatStreamInvariants(result, { model: "gemini-2.5-pro" });
     const contents = lastGeminiBody(env.fake).contents as Array<Record<string, any>>;
     const inline = contents.flatMap((content) =>
       content.parts.filter((part: any) => part.inlineData).map((part: any) => part.inlineData),
@@ -323,10 +323,10 @@ describe("replay cases R01–R20 against the built gateway", () => {
       ],
     };
     const first = await postChatStream(env.url, body, clientHeaders.roo);
-    expectStreamInvariants(first, { model: "gemini-2.5-pro" });
+    expectChatStreamInvariants(first, { model: "gemini-2.5-pro" });
     env.fake.enqueue(reply.text("Hello again.", { usage: { cachedContentTokenCount: 4096 } }));
     const second = await postChatStream(env.url, body, clientHeaders.roo);
-    const usage = usageOf(expectStreamInvariants(second, { model: "gemini-2.5-pro" }));
+    const usage = usageOf(expectChatStreamInvariants(second, { model: "gemini-2.5-pro" }));
     expect(usage.prompt_tokens_details.cached_tokens).toBe(4096);
     expect(usage.cache_read_input_tokens).toBe(4096);
     expect(usage.cache_read_input_tokens).toBeLessThanOrEqual(usage.prompt_tokens);
@@ -335,7 +335,7 @@ describe("replay cases R01–R20 against the built gateway", () => {
 
   test("R14 (developer role, no temperature): the developer message becomes the system instruction", async () => {
     const result = await postChatStream(env.url, r14, clientHeaders.roo);
-    expectStreamInvariants(result, { model: "gemini-2.5-pro" });
+    expectChatStreamInvariants(result, { model: "gemini-2.5-pro" });
     const body = lastGeminiBody(env.fake);
     expect(body.systemInstruction.parts.map((part: any) => part.text).join("\n")).toContain("Be terse.");
     expect(body.contents).toHaveLength(1);
@@ -346,11 +346,11 @@ describe("replay cases R01–R20 against the built gateway", () => {
     const response = await postChat(env.url, r01, clientHeaders.cline3, "wrong");
     expect(response.status).toBe(401);
     expect(response.headers.get("content-type")).toMatch(/^application\/json/);
-    const body = JSON.parse(response.raw);
+    const body = response.json;
     expect(Array.isArray(body)).toBe(false);
     expect(body.error).toMatchObject({ type: "authentication_error", code: "invalid_api_key" });
     expect(body.error.message).not.toBe("");
-    expect(response.raw).not.toContain("data:");
+    expect(response.text).not.toContain("data:");
     expect(generateRequests(env.fake)).toHaveLength(0);
   });
 
@@ -364,7 +364,7 @@ describe("replay cases R01–R20 against the built gateway", () => {
     const response = await postChat(env.url, r01, clientHeaders.cline3);
     expect(response.status).toBe(429);
     expect(response.headers.get("content-type")).toMatch(/^application\/json/);
-    expect(response.raw).not.toContain("data:");
+    expect(response.text).not.toContain("data:");
     const retryAfter = Number(response.headers.get("retry-after"));
     expect(Number.isInteger(retryAfter)).toBe(true);
     expect(retryAfter).toBeGreaterThanOrEqual(1);
@@ -373,7 +373,7 @@ describe("replay cases R01–R20 against the built gateway", () => {
     expect(retryAfterMs).toBeGreaterThan(0);
     expect(retryAfterMs).toBeLessThanOrEqual(60_000);
     expect(response.headers.get("x-should-retry")).not.toBe("false");
-    const body = JSON.parse(response.raw);
+    const body = response.json;
     expect(body.error).toMatchObject({ type: "rate_limit_error", code: "rate_limit_exceeded" });
     expect(body.error.message).toMatch(/rate limit/i);
     // Every key was tried once before the client heard of it.
@@ -386,10 +386,10 @@ describe("replay cases R01–R20 against the built gateway", () => {
     }
     const response = await postChat(env.url, r01, clientHeaders.cline3);
     expect(response.status).toBe(429);
-    expect(response.raw).not.toContain("data:");
+    expect(response.text).not.toContain("data:");
     expect(response.headers.get("x-should-retry")).toBe("false");
     expect(Number(response.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
-    const body = JSON.parse(response.raw);
+    const body = response.json;
     expect(body.error.type).toBe("rate_limit_error");
     expect(body.error.message).toMatch(/quota/i);
   });
@@ -425,7 +425,7 @@ describe("replay cases R01–R20 against the built gateway", () => {
     env.fake.enqueue(reply.drop(3, reply.text(["Rivers ", "run ", "to the sea."], { thoughts: "Rivers." })));
     const result = await postChatStream(env.url, r01, clientHeaders.cline3);
     expect(result.status).toBe(200);
-    expect(result.raw).not.toMatch(/^event:/m);
+    expect(result.text).not.toMatch(/^event:/m);
     expect(result.done).toBe(false);
     const last = result.payloads.at(-1)!;
     expect(last.error).toMatchObject({ type: "server_error", code: "upstream_error" });
@@ -441,7 +441,7 @@ describe("replay cases R01–R20 against the built gateway", () => {
       reply.functionCalls([{ name: "ping" }, { name: "mcp--srv--search", args: { q: "x", limit: 5 } }]),
     );
     const result = await postChatStream(env.url, r20, clientHeaders.roo);
-    const chunks = expectStreamInvariants(result, { model: "gemini-2.5-pro" });
+    const chunks = expectChatStreamInvariants(result, { model: "gemini-2.5-pro" });
     const calls = assembleToolCalls(chunks);
     expect(calls.map((call) => call.name)).toEqual(["ping", "mcp--srv--search"]);
     expect(calls[0]!.arguments).toBe("{}");
@@ -477,8 +477,8 @@ describe("replay case R17 (context overflow) against the built gateway", () => {
     };
     const response = await postChat(env.url, body, clientHeaders.cline3);
     expect(response.status).toBe(400);
-    expect(response.raw).not.toContain("data:");
-    const { error } = JSON.parse(response.raw);
+    expect(response.text).not.toContain("data:");
+    const { error } = response.json;
     expect(error).toMatchObject({ type: "invalid_request_error", code: "context_length_exceeded" });
     expect(error.message).toMatch(
       /^This model's maximum context length is 4096 tokens\. However, your messages resulted in \d+ tokens/,

@@ -141,8 +141,7 @@ describe("the AI SDK's default openai(model) provider", () => {
       type: "item_reference",
       id: expect.stringMatching(/^rs_/),
     });
-    const secondRequest = env.fake.requests.filter((recorded) => recorded.model === model).at(-1);
-    const step = (secondRequest?.body as Record<string, any>).contents[1];
+    const step = lastGeminiBody(env.fake).contents[1];
     expect(step.role).toBe("model");
     expect(step.parts[0].thoughtSignature).toEqual(expect.any(String));
     expect(step.parts[0].thoughtSignature).not.toBe("skip_thought_signature_validator");

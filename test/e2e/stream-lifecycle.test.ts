@@ -15,15 +15,15 @@ import {
   type E2eEnvironment,
   generateRequests,
   startEnvironment,
-} from "./support/environment.js";
+} from "../support/e2e-environment.js";
 import {
   contentOf,
-  expectStreamInvariants,
+  expectChatStreamInvariants,
   finishReasonOf,
   postChat,
   postChatStream,
   reasoningOf,
-} from "./support/sse.js";
+} from "../support/openai-chat-stream.js";
 
 const KEEPALIVE_MS = 200;
 const body = (model: string) => ({
@@ -65,13 +65,13 @@ describe("keep-alive", () => {
     // 500 ms of silence between the thought summary and each piece of the answer.
     env.fake.enqueue(reply.text(["The proof ", "is done."], { thoughts: "Thinking hard.", paceMs: 500 }));
     const result = await postChatStream(env.url, body("gemini-2.5-flash"));
-    const chunks = expectStreamInvariants(result, { model: "gemini-2.5-flash" });
+    const chunks = expectChatStreamInvariants(result, { model: "gemini-2.5-flash" });
     expect(contentOf(chunks)).toBe("The proof is done.");
-    const pings = result.events.filter((event) => event === ": ping");
+    const pings = result.comments.filter((comment) => comment.text === "ping");
     expect(pings.length).toBeGreaterThanOrEqual(2);
-    // Comments go out only inside the stream: after the first data event, before [DONE].
-    const firstData = result.events.findIndex((event) => event.startsWith("data: "));
-    expect(result.events.indexOf(": ping")).toBeGreaterThan(firstData);
+    // Comments go out only inside the stream: after the first data event, before [DONE] (the
+    // invariants refuse anything after it).
+    expect(pings[0]?.afterEvents).toBeGreaterThan(0);
 
     env.fake.enqueue(reply.text(["The proof ", "is done."], { thoughts: "Thinking hard.", paceMs: 500 }));
     const client = new OpenAI({ baseURL: `${env.url}/v1`, apiKey: ACCESS_TOKEN, maxRetries: 0 });
@@ -97,8 +97,8 @@ describe("keep-alive", () => {
   test("a stream that keeps talking gets no ping", async () => {
     env.fake.enqueue(reply.text(["a ", "b ", "c ", "d."], { paceMs: 20 }));
     const result = await postChatStream(env.url, body("gemini-2.5-flash"));
-    expectStreamInvariants(result, { model: "gemini-2.5-flash" });
-    expect(result.events).not.toContain(": ping");
+    expectChatStreamInvariants(result, { model: "gemini-2.5-flash" });
+    expect(result.comments.map((comment) => comment.text)).not.toContain("ping");
   });
 
   test("a slow first byte sends nothing early: the status line waits, so a late 429 is still a real 429", async () => {
@@ -110,14 +110,14 @@ describe("keep-alive", () => {
     }
     const response = await postChat(env.url, body("gemini-2.5-flash"));
     expect(response.status).toBe(429);
-    expect(response.raw).not.toContain(": ping");
-    expect(JSON.parse(response.raw).error.type).toBe("rate_limit_error");
+    expect(response.text).not.toContain(": ping");
+    expect(response.json.error.type).toBe("rate_limit_error");
   });
 
   test("a slow first byte, then an answer: a clean 200 stream", async () => {
     env.fake.enqueue(reply.delay(700, reply.text("Late but fine.")));
     const result = await postChatStream(env.url, body("gemini-2.0-flash"));
-    const chunks = expectStreamInvariants(result, { model: "gemini-2.0-flash" });
+    const chunks = expectChatStreamInvariants(result, { model: "gemini-2.0-flash" });
     expect(contentOf(chunks)).toBe("Late but fine.");
   });
 });
@@ -158,7 +158,7 @@ describe("empty answers", () => {
     env.fake.enqueue(reply.chunks([chunk([{ text: "Hmm.", thought: true }]), chunk([{ text: "" }], "STOP")]));
     env.fake.enqueue(reply.text("Here it is.", { thoughts: "Second try." }));
     const result = await postChatStream(env.url, body("gemini-2.5-flash"));
-    const chunks = expectStreamInvariants(result, { model: "gemini-2.5-flash" });
+    const chunks = expectChatStreamInvariants(result, { model: "gemini-2.5-flash" });
     expect(contentOf(chunks)).toBe("Here it is.");
     expect(finishReasonOf(chunks)).toBe("stop");
     expect(reasoningOf(chunks)).toContain("Second try.");
@@ -191,7 +191,7 @@ describe("empty answers", () => {
     env.fake.enqueue(reply.chunks([empty]));
     const response = await postChat(env.url, { ...body("gemini-2.5-flash"), stream: false });
     expect(response.status).toBe(502);
-    const { error } = JSON.parse(response.raw);
+    const { error } = response.json;
     expect(error).toMatchObject({ type: "server_error", code: "empty_response" });
     expect(generateRequests(env.fake)).toHaveLength(2);
   });
@@ -208,7 +208,7 @@ describe("empty answers", () => {
       ]),
     );
     const result = await postChatStream(env.url, body("gemini-2.5-flash"));
-    const chunks = expectStreamInvariants(result, { model: "gemini-2.5-flash" });
+    const chunks = expectChatStreamInvariants(result, { model: "gemini-2.5-flash" });
     expect(finishReasonOf(chunks)).toBe("content_filter");
     expect(generateRequests(env.fake)).toHaveLength(1);
   });
@@ -218,7 +218,7 @@ describe("empty answers", () => {
       reply.chunks([chunk([{ text: "Long thoughts.", thought: true }]), chunk([{ text: "" }], "MAX_TOKENS")]),
     );
     const result = await postChatStream(env.url, { ...body("gemini-2.5-flash"), max_tokens: 16 });
-    const chunks = expectStreamInvariants(result, { model: "gemini-2.5-flash" });
+    const chunks = expectChatStreamInvariants(result, { model: "gemini-2.5-flash" });
     expect(finishReasonOf(chunks)).toBe("length");
     expect(generateRequests(env.fake)).toHaveLength(1);
   });

@@ -1,6 +1,9 @@
 /**
- * A tiny HTTP client for tests that talk to the fake directly (raw bytes matter, so no SDK in between).
+ * Talking to the fake directly, as Gemini's own clients do (raw bytes matter, so no SDK in between):
+ * the project's one HTTP helper (test/support/http.ts) with the key in `x-goog-api-key`.
  */
+import { type HttpAnswer, request } from "../support/http.js";
+import { parseSse } from "../support/sse.js";
 import type { FakeGemini } from "./types.js";
 
 export interface FakeCall {
@@ -12,48 +15,25 @@ export interface FakeCall {
   headers?: Record<string, string>;
 }
 
-export interface FakeAnswer {
-  status: number;
-  headers: Headers;
-  text: string;
-  /** The parsed body, or `undefined` when it is not JSON. */
-  json: unknown;
-}
+/** Status, headers, the raw text and, when the body is JSON, the parsed value. */
+export type FakeAnswer = HttpAnswer;
 
-export async function callFake(
+export function callFake(
   fake: Pick<FakeGemini, "url">,
   path: string,
   call: FakeCall = {},
 ): Promise<FakeAnswer> {
-  const headers: Record<string, string> = { ...call.headers };
-  if (call.apiKey !== undefined) headers["x-goog-api-key"] = call.apiKey;
-  if (call.body !== undefined) headers["content-type"] = "application/json";
-  const response = await fetch(`${fake.url}${path}`, {
-    method: call.method ?? (call.body === undefined ? "GET" : "POST"),
-    headers,
-    body:
-      call.body === undefined
-        ? undefined
-        : typeof call.body === "string"
-          ? call.body
-          : JSON.stringify(call.body),
+  return request(`${fake.url}${path}`, {
+    ...(call.method === undefined ? {} : { method: call.method }),
+    body: call.body,
+    token: null,
+    headers: { ...call.headers, ...(call.apiKey === undefined ? {} : { "x-goog-api-key": call.apiKey }) },
   });
-  const text = await response.text();
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  return { status: response.status, headers: response.headers, text, json };
 }
 
-/** The JSON payloads of `data:` events, split on either delimiter. */
+/** The JSON payloads of a stream's `data:` events, `[DONE]` left out, whichever framing it uses. */
 export function sseEvents(text: string): unknown[] {
-  return text
-    .split(/\r\n\r\n|\n\n/)
-    .filter((event) => event.startsWith("data:"))
-    .map((event) => event.slice("data:".length).trim())
-    .filter((data) => data !== "[DONE]")
-    .map((data) => JSON.parse(data));
+  return parseSse(text)
+    .events.filter((event) => event.data !== "[DONE]")
+    .map((event) => JSON.parse(event.data));
 }

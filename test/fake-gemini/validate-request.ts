@@ -12,6 +12,7 @@ import type { FakeModel } from "./catalog.js";
 import { FakeHttpError, geminiErrors } from "./errors.js";
 import { isJsonObject, parseProtoJson, toSnakeCase } from "./parse-proto-json.js";
 import { GENERATE_CONTENT_REQUEST, PART_DATA_FIELDS } from "./request-schema.js";
+import { checkCurrentTurnSignatures, type ThoughtSignatures } from "./signatures.js";
 import { checkThinkingConfig } from "./thinking.js";
 import { collectSchemaViolations } from "./validate-schema.js";
 
@@ -69,6 +70,19 @@ export function checkGenerateContentRequest(
     }
   }
   checkThinkingConfig(request, model);
+}
+
+/**
+ * Everything a generation checks after parsing, natively or through Google's OpenAI layer: the request
+ * itself, then (on models that enforce them) the thought signatures of the current turn.
+ */
+export function checkGenerationRequest(
+  request: GeminiGenerateContentRequest,
+  model: FakeModel,
+  signatures: ThoughtSignatures,
+): void {
+  checkGenerateContentRequest(request, model);
+  if (model.enforcesThoughtSignatures) checkCurrentTurnSignatures(request.contents, signatures);
 }
 
 function collectContentViolations(content: GeminiContent, path: string, violations: string[]): void {

@@ -1,4 +1,5 @@
-import { type Harness, postJson, startHarness } from "../helpers/gateway-harness.js";
+import { type Harness, startHarness } from "../support/gateway-harness.js";
+import { postJson } from "../support/http.js";
 
 const URL_PATH = "/v1/chat/completions";
 

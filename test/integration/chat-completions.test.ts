@@ -1,5 +1,14 @@
 import { geminiErrors } from "../fake-gemini/errors.js";
-import { type Harness, postJson, postStream, startHarness, TEST_KEYS } from "../helpers/gateway-harness.js";
+import { type Harness, startHarness, TEST_KEYS } from "../support/gateway-harness.js";
+import { postJson } from "../support/http.js";
+import {
+  type ChunkJson,
+  chatStreamOf,
+  contentOf,
+  expectChatStreamInvariants,
+  finishReasonOf,
+} from "../support/openai-chat-stream.js";
+import { postSse } from "../support/sse.js";
 
 const [ALPHA, BRAVO] = TEST_KEYS;
 const STREAM = {
@@ -11,40 +20,6 @@ const STREAM = {
   stream: true,
   stream_options: { include_usage: true },
 };
-
-/** The stream invariants S of ../shared/reference/clients.md §7. */
-function expectStreamInvariants(result: Awaited<ReturnType<typeof postStream>>) {
-  expect(result.status).toBe(200);
-  expect(result.headers.get("content-type")).toMatch(/^text\/event-stream/);
-  expect(result.text).not.toMatch(/^event:/m);
-  expect(result.events.every((event) => event.startsWith("data: ") || event.startsWith(":"))).toBe(true);
-  expect(result.data.at(-1)).toBe("[DONE]");
-  const chunks = result.data.slice(0, -1) as Array<Record<string, any>>;
-  for (const chunk of chunks) {
-    expect(Array.isArray(chunk.choices)).toBe(true);
-    expect(Number.isInteger(chunk.created)).toBe(true);
-    for (const choice of chunk.choices) {
-      expect(choice.index).toBe(0);
-      if (choice.delta.role !== undefined) expect(choice.delta.role).toBe("assistant");
-    }
-  }
-  const withUsage = chunks.filter((chunk) => chunk.usage);
-  expect(withUsage).toHaveLength(1);
-  expect(chunks.at(-1)?.usage).toBeTruthy();
-  expect(chunks.at(-1)?.choices).toEqual([]);
-  const usage = chunks.at(-1)?.usage;
-  expect(usage.prompt_tokens + usage.completion_tokens).toBe(usage.total_tokens);
-  const finishes = chunks
-    .flatMap((chunk) => chunk.choices.map((choice: any) => choice.finish_reason))
-    .filter(Boolean);
-  expect(finishes).toHaveLength(1);
-  expect(new Set(chunks.map((chunk) => chunk.id)).size).toBe(1);
-  return { chunks, finish: finishes[0], usage };
-}
-
-function textOf(chunks: Array<Record<string, any>>): string {
-  return chunks.flatMap((chunk) => chunk.choices.map((choice: any) => choice.delta.content ?? "")).join("");
-}
 
 describe("POST /v1/chat/completions", () => {
   let harness: Harness;
@@ -89,19 +64,22 @@ describe("POST /v1/chat/completions", () => {
 
   test("streaming: SSE data lines only, usage once in a last chunk with choices: [], then [DONE]", async () => {
     harness.fake.enqueue({ kind: "text", text: ["Hel", "lo ", "there!"] });
-    const result = await postStream(`${harness.url}/v1/chat/completions`, STREAM);
-    const { chunks, finish } = expectStreamInvariants(result);
-    expect(textOf(chunks)).toBe("Hello there!");
-    expect(finish).toBe("stop");
+    const result = chatStreamOf(await postSse(`${harness.url}/v1/chat/completions`, STREAM));
+    const chunks = expectChatStreamInvariants(result, { model: STREAM.model });
+    expect(contentOf(chunks)).toBe("Hello there!");
+    expect(finishReasonOf(chunks)).toBe("stop");
   });
 
   test("streaming without include_usage sends no usage", async () => {
-    const result = await postStream(`${harness.url}/v1/chat/completions`, {
-      ...STREAM,
-      stream_options: undefined,
-    });
+    const result = chatStreamOf(
+      await postSse(`${harness.url}/v1/chat/completions`, {
+        ...STREAM,
+        stream_options: undefined,
+      }),
+    );
     expect(result.status).toBe(200);
-    expect(result.data.slice(0, -1).some((chunk: any) => chunk.usage)).toBe(false);
+    expect(result.done).toBe(true);
+    expect(result.payloads.some((chunk) => chunk.usage)).toBe(false);
   });
 
   test("parameters reach generationConfig", async () => {
@@ -130,16 +108,16 @@ describe("POST /v1/chat/completions", () => {
 
   test("MAX_TOKENS maps to finish_reason length", async () => {
     harness.fake.enqueue({ kind: "text", text: "Rivers are", finishReason: "MAX_TOKENS" });
-    const result = await postStream(`${harness.url}/v1/chat/completions`, STREAM);
-    expect(expectStreamInvariants(result).finish).toBe("length");
+    const result = chatStreamOf(await postSse(`${harness.url}/v1/chat/completions`, STREAM));
+    expect(finishReasonOf(expectChatStreamInvariants(result, { model: STREAM.model }))).toBe("length");
   });
 
   test("a 429 before the first event moves the stream to another key unseen", async () => {
     harness.fake.enqueue(geminiErrors.rateLimitPerMinute({ model: "gemini-2.5-flash", retryDelay: "1s" }), {
       action: "streamGenerateContent",
     });
-    const result = await postStream(`${harness.url}/v1/chat/completions`, STREAM);
-    expect(textOf(expectStreamInvariants(result).chunks)).toBe("Echo: Say hi");
+    const result = chatStreamOf(await postSse(`${harness.url}/v1/chat/completions`, STREAM));
+    expect(contentOf(expectChatStreamInvariants(result, { model: STREAM.model }))).toBe("Echo: Say hi");
     const streamed = harness.fake.requests
       .filter((request) => request.action === "streamGenerateContent")
       .slice(-2);
@@ -149,8 +127,8 @@ describe("POST /v1/chat/completions", () => {
   test("a hung upstream times out and the next key answers", async () => {
     harness.fake.enqueue({ kind: "hang" });
     const started = Date.now();
-    const result = await postStream(`${harness.url}/v1/chat/completions`, STREAM);
-    expect(textOf(expectStreamInvariants(result).chunks)).toBe("Echo: Say hi");
+    const result = chatStreamOf(await postSse(`${harness.url}/v1/chat/completions`, STREAM));
+    expect(contentOf(expectChatStreamInvariants(result, { model: STREAM.model }))).toBe("Echo: Say hi");
     expect(Date.now() - started).toBeGreaterThanOrEqual(1400);
   });
 
@@ -167,13 +145,15 @@ describe("POST /v1/chat/completions", () => {
       afterChunks: 2,
       from: { kind: "text", text: ["one ", "two ", "three"] },
     });
-    const result = await postStream(`${harness.url}/v1/chat/completions`, {
-      ...STREAM,
-      model: "gemini-2.0-flash",
-    });
+    const result = chatStreamOf(
+      await postSse(`${harness.url}/v1/chat/completions`, {
+        ...STREAM,
+        model: "gemini-2.0-flash",
+      }),
+    );
     expect(result.status).toBe(200);
-    const chunks = result.data as Array<Record<string, any>>;
-    expect(textOf(chunks.filter((chunk) => chunk.choices))).toBe("one two ");
+    const chunks = result.payloads;
+    expect(contentOf(chunks.filter((chunk) => chunk.choices) as ChunkJson[])).toBe("one two ");
     const last = chunks.at(-1);
     expect(last?.error).toMatchObject({ type: "server_error", code: "upstream_error" });
     expect(last?.error.message).toMatch(/^Upstream stream interrupted/);
@@ -189,12 +169,14 @@ describe("POST /v1/chat/completions", () => {
       afterChunks: 2,
       from: { kind: "text", text: ["one ", "two ", "three"] },
     });
-    const result = await postStream(`${harness.url}/v1/chat/completions`, {
-      ...STREAM,
-      model: "gemini-2.0-flash",
-    });
-    const chunks = result.data as Array<Record<string, any>>;
-    expect(textOf(chunks.filter((chunk) => chunk.choices))).toBe("one two ");
+    const result = chatStreamOf(
+      await postSse(`${harness.url}/v1/chat/completions`, {
+        ...STREAM,
+        model: "gemini-2.0-flash",
+      }),
+    );
+    const chunks = result.payloads;
+    expect(contentOf(chunks.filter((chunk) => chunk.choices) as ChunkJson[])).toBe("one two ");
     expect(chunks.at(-1)?.error?.message).toMatch(/^Upstream stream interrupted/);
   });
 
@@ -209,12 +191,12 @@ describe("POST /v1/chat/completions", () => {
       kind: "chunks",
       chunks: [{ candidates: [{ content: {}, finishReason: "STOP", index: 0 }] }],
     });
-    const streamed = await postStream(`${harness.url}/v1/chat/completions`, STREAM);
-    expect(textOf(expectStreamInvariants(streamed).chunks)).toBe("Echo: Say hi");
+    const streamed = chatStreamOf(await postSse(`${harness.url}/v1/chat/completions`, STREAM));
+    expect(contentOf(expectChatStreamInvariants(streamed, { model: STREAM.model }))).toBe("Echo: Say hi");
   });
 
   test("no key is ever sent in the URL", async () => {
-    await postStream(`${harness.url}/v1/chat/completions`, STREAM);
+    await postSse(`${harness.url}/v1/chat/completions`, STREAM);
     for (const request of harness.fake.requests) {
       expect(request.query.key).toBeUndefined();
       expect(request.keySource).toBe("x-goog-api-key");

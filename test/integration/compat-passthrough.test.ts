@@ -5,7 +5,10 @@
  */
 import OpenAI from "openai";
 import { geminiErrors, reply } from "../fake-gemini/index.js";
-import { type Harness, postJson, postStream, startHarness, TEST_KEYS } from "../helpers/gateway-harness.js";
+import { type Harness, startHarness, TEST_KEYS } from "../support/gateway-harness.js";
+import { postJson } from "../support/http.js";
+import { type ChunkJson, chatStreamOf, contentOf } from "../support/openai-chat-stream.js";
+import { postSse } from "../support/sse.js";
 
 const [ALPHA, BRAVO, CHARLIE] = TEST_KEYS;
 const CLIENT_TOKEN = "client-token-compat-0000";
@@ -50,15 +53,14 @@ describe("Google's compat layer /v1beta/openai through the gateway", () => {
   });
 
   test("a streamed chat completion is relayed as Google sent it, [DONE] included", async () => {
-    const response = await postStream(`${harness.url}${CHAT}`, { ...CHAT_BODY, stream: true }, AUTH);
+    const response = chatStreamOf(
+      await postSse(`${harness.url}${CHAT}`, { ...CHAT_BODY, stream: true }, AUTH),
+    );
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toBe("text/event-stream");
-    expect(response.data.at(-1)).toBe("[DONE]");
-    const text = response.data
-      .slice(0, -1)
-      .map((chunk: any) => chunk.choices[0]?.delta?.content ?? "")
-      .join("");
-    expect(text).toBe("Echo: Hello compat");
+    expect(response.done).toBe(true);
+    expect(response.afterDone).toEqual([]);
+    expect(contentOf(response.payloads as ChunkJson[])).toBe("Echo: Hello compat");
     expectOnlyPoolKeysUpstream();
   });
 
@@ -73,9 +75,10 @@ describe("Google's compat layer /v1beta/openai through the gateway", () => {
     );
     const response = await postJson(`${harness.url}${CHAT}`, CHAT_BODY, AUTH);
     expect(response.status).toBe(200);
-    const stream = await postStream(`${harness.url}${CHAT}`, { ...CHAT_BODY, stream: true }, AUTH);
+    const stream = chatStreamOf(await postSse(`${harness.url}${CHAT}`, { ...CHAT_BODY, stream: true }, AUTH));
     expect(stream.status).toBe(200);
-    expect(stream.data.at(-1)).toBe("[DONE]");
+    expect(stream.done).toBe(true);
+    expect(stream.afterDone).toEqual([]);
     // The first request walks past both refusing keys; they rest for the model, so the stream goes to CHARLIE.
     expect(harness.fake.requests.map((request) => request.key)).toEqual([ALPHA, BRAVO, CHARLIE, CHARLIE]);
   });

@@ -5,7 +5,8 @@
 import OpenAI from "openai";
 import { embedText } from "../fake-gemini/embeddings.js";
 import { geminiErrors } from "../fake-gemini/index.js";
-import { type Harness, postJson, startHarness, TEST_KEYS } from "../helpers/gateway-harness.js";
+import { type Harness, startHarness, TEST_KEYS } from "../support/gateway-harness.js";
+import { postJson } from "../support/http.js";
 
 const [ALPHA, BRAVO, CHARLIE] = TEST_KEYS;
 const MODEL = "gemini-embedding-001";

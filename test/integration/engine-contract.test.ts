@@ -13,7 +13,7 @@ import type { Answer, AnswerEvent, StreamEncoder } from "../../src/engine/answer
 import type { ChatPlan } from "../../src/engine/chat-plan.js";
 import { GatewayError } from "../../src/errors.js";
 import { geminiErrors, reply } from "../fake-gemini/index.js";
-import { type Harness, startHarness, TEST_KEYS } from "../helpers/gateway-harness.js";
+import { type Harness, startHarness, TEST_KEYS } from "../support/gateway-harness.js";
 
 type Call =
   | { method: "start" }

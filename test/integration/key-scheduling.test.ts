@@ -2,7 +2,8 @@ import { createServer, type Server } from "node:net";
 import { Server as ProxyServer } from "proxy-chain";
 import { nextPacificMidnight } from "../../src/keys/pacific-time.js";
 import { geminiErrors } from "../fake-gemini/errors.js";
-import { type Harness, postJson, startHarness, TEST_KEYS } from "../helpers/gateway-harness.js";
+import { type Harness, startHarness, TEST_KEYS } from "../support/gateway-harness.js";
+import { postJson } from "../support/http.js";
 
 const [ALPHA, BRAVO] = TEST_KEYS;
 const chat = (model: string) => ({ model, messages: [{ role: "user", content: "Say hi" }] });

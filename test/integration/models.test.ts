@@ -1,5 +1,5 @@
 import { geminiErrors } from "../fake-gemini/errors.js";
-import { type Harness, startHarness, TEST_KEYS } from "../helpers/gateway-harness.js";
+import { type Harness, startHarness, TEST_KEYS } from "../support/gateway-harness.js";
 
 describe("GET /v1/models", () => {
   let harness: Harness;

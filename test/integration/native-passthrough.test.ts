@@ -5,7 +5,8 @@
 
 import { type FakeChunk, geminiErrors, reply } from "../fake-gemini/index.js";
 import { callFake } from "../fake-gemini/test-client.js";
-import { type Harness, startHarness, TEST_KEYS } from "../helpers/gateway-harness.js";
+import { type Harness, startHarness, TEST_KEYS } from "../support/gateway-harness.js";
+import { postJson } from "../support/http.js";
 
 const [ALPHA, BRAVO, CHARLIE] = TEST_KEYS;
 const GENERATE = "/v1beta/models/gemini-2.5-flash:generateContent";
@@ -33,21 +34,9 @@ const CHUNKS: FakeChunk[] = [
   },
 ];
 
-async function post(harness: Harness, path: string, body: unknown, headers: Record<string, string> = {}) {
-  const response = await fetch(`${harness.url}${path}`, {
-    method: "POST",
-    headers: { "content-type": "application/json", ...headers },
-    body: typeof body === "string" ? body : JSON.stringify(body),
-  });
-  const text = await response.text();
-  let json: any;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  return { status: response.status, headers: response.headers, text, json };
-}
+/** POSTs to a native route with exactly the credentials a test gives (native clients send their own). */
+const post = (harness: Harness, path: string, body: unknown, headers: Record<string, string> = {}) =>
+  postJson(`${harness.url}${path}`, body, headers, { token: null });
 
 /** Reads a response body as the network delivered it: each read with the time it arrived. */
 async function readPieces(response: Response): Promise<Array<{ text: string; at: number }>> {

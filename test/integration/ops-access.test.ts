@@ -7,34 +7,17 @@ import { networkInterfaces } from "node:os";
 import type { NextFunction, Request, Response } from "express";
 import { GatewayError } from "../../src/errors.js";
 import { isLoopbackClient, requireAdmin } from "../../src/http/auth.js";
-import { type Harness, startHarness } from "../helpers/gateway-harness.js";
+import { type Harness, startHarness } from "../support/gateway-harness.js";
+import { type HttpRequest, request } from "../support/http.js";
 
 const ACCESS_TOKEN = "client-token-for-tests-4711";
 const ADMIN_TOKEN = "admin-token-for-tests-0815";
 const CHAT = { model: "gemini-2.5-flash", messages: [{ role: "user", content: "Say hi" }] };
 const NATIVE_BODY = { contents: [{ role: "user", parts: [{ text: "Say hi" }] }] };
 
-async function call(
-  url: string,
-  options: { method?: string; headers?: Record<string, string>; body?: unknown } = {},
-) {
-  const response = await fetch(url, {
-    method: options.method ?? (options.body === undefined ? "GET" : "POST"),
-    headers: {
-      ...(options.body === undefined ? {} : { "content-type": "application/json" }),
-      ...options.headers,
-    },
-    ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
-  });
-  const text = await response.text();
-  let json: any;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  return { status: response.status, headers: response.headers, json, text };
-}
+/** Every request here carries exactly the credentials the test gives it, and none by default. */
+const call = (url: string, options: Omit<HttpRequest, "token"> = {}) =>
+  request(url, { ...options, token: null });
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 

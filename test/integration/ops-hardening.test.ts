@@ -1,7 +1,9 @@
 /**
  * The hardening a client can see on the wire: security headers, request ids, the body limit and CORS.
  */
-import { type Harness, postJson, postStream, startHarness } from "../helpers/gateway-harness.js";
+import { type Harness, startHarness } from "../support/gateway-harness.js";
+import { postJson } from "../support/http.js";
+import { postSse } from "../support/sse.js";
 
 const CHAT = { model: "gemini-2.5-flash", messages: [{ role: "user", content: "Say hi" }] };
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -222,7 +224,7 @@ describe("CORS", () => {
   test("CORS_ORIGIN with a list allows only those origins", async () => {
     const harness = await startHarness({ env: { CORS_ORIGIN: "https://one.example, https://two.example" } });
     try {
-      const allowed = await postStream(
+      const allowed = await postSse(
         `${harness.url}/v1/chat/completions`,
         { ...CHAT, stream: true },
         {

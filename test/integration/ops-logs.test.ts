@@ -5,7 +5,11 @@
 import { keyIdOf } from "../../src/keys/key-identity.js";
 import { geminiErrors } from "../fake-gemini/errors.js";
 import { reply } from "../fake-gemini/replies.js";
-import { type Harness, postJson, postStream, startHarness, TEST_KEYS } from "../helpers/gateway-harness.js";
+import { type Harness, startHarness, TEST_KEYS } from "../support/gateway-harness.js";
+import { postJson } from "../support/http.js";
+import { chatStreamOf } from "../support/openai-chat-stream.js";
+import { waitFor } from "../support/poll.js";
+import { postSse } from "../support/sse.js";
 
 const [ALPHA, BRAVO] = TEST_KEYS;
 const CHAT = { model: "gemini-2.5-flash", messages: [{ role: "user", content: "Say hi" }] };
@@ -16,16 +20,6 @@ function entries(harness: Harness): Array<Record<string, any>> {
 
 function requestLine(harness: Harness, requestId: string) {
   return entries(harness).find((entry) => entry.msg === "request" && entry.requestId === requestId);
-}
-
-async function waitFor<T>(read: () => T | undefined, timeoutMs = 3000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const found = read();
-    if (found !== undefined) return found;
-    if (Date.now() > deadline) throw new Error("timed out waiting");
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 describe("one line per request", () => {
@@ -85,12 +79,15 @@ describe("one line per request", () => {
         usage: { promptTokenCount: 5, candidatesTokenCount: 3, thoughtsTokenCount: 0 },
       }),
     );
-    const response = await postStream(
-      `${harness.url}/v1/chat/completions`,
-      { ...CHAT, stream: true },
-      { "x-request-id": "log-stream-1" },
+    const response = chatStreamOf(
+      await postSse(
+        `${harness.url}/v1/chat/completions`,
+        { ...CHAT, stream: true },
+        { "x-request-id": "log-stream-1" },
+      ),
     );
-    expect(response.data.at(-1)).toBe("[DONE]");
+    expect(response.done).toBe(true);
+    expect(response.afterDone).toEqual([]);
     const line = await waitFor(() => requestLine(harness, "log-stream-1"));
     expect(line).toMatchObject({
       route: "/v1/chat/completions",

@@ -4,7 +4,9 @@
  */
 import { geminiErrors } from "../fake-gemini/errors.js";
 import { reply } from "../fake-gemini/replies.js";
-import { type Harness, postJson, postStream, startHarness, TEST_KEYS } from "../helpers/gateway-harness.js";
+import { type Harness, startHarness, TEST_KEYS } from "../support/gateway-harness.js";
+import { postJson } from "../support/http.js";
+import { postSse } from "../support/sse.js";
 
 const [ALPHA, BRAVO] = TEST_KEYS;
 const ACCESS_TOKEN = "client-token-for-metrics-9931";
@@ -56,9 +58,7 @@ describe("/metrics after real traffic", () => {
     fake.setKeyBehavior(BRAVO, geminiErrors.invalidKey());
     const chat = { model: "gemini-2.5-flash", messages: [{ role: "user", content: PROMPT }] };
     expect((await postJson(`${url}/v1/chat/completions`, chat, auth)).status).toBe(200);
-    expect((await postStream(`${url}/v1/chat/completions`, { ...chat, stream: true }, auth)).status).toBe(
-      200,
-    );
+    expect((await postSse(`${url}/v1/chat/completions`, { ...chat, stream: true }, auth)).status).toBe(200);
     fake.enqueue(
       reply.text("Pink, mostly.", {
         usage: {

@@ -8,12 +8,16 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { freePort } from "../docker/spawn-gateway.js";
-import { type Harness, postJson, startHarness } from "../helpers/gateway-harness.js";
+import { freePort } from "../support/free-port.js";
+import { type Harness, startHarness } from "../support/gateway-harness.js";
+import { postJson } from "../support/http.js";
+import { waitFor } from "../support/poll.js";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const CHAT = { model: "gemini-2.5-flash", messages: [{ role: "user", content: "Say hi" }] };
 const PROMETHEUS = process.env.PROMETHEUS_BIN ?? "prometheus";
+/** Prometheus scrapes every second: poll its API at a gentle pace, for up to 30 s. */
+const PROMETHEUS_POLL = (what: string) => ({ what, timeoutMs: 30_000, intervalMs: 250 });
 const installed = spawnSync(PROMETHEUS, ["--version"], { stdio: "ignore" }).status === 0;
 
 if (!installed) {
@@ -47,26 +51,6 @@ async function query(
   return body.data.result;
 }
 
-async function eventually<T>(
-  read: () => Promise<T | undefined>,
-  what: string,
-  timeoutMs = 30_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  for (;;) {
-    try {
-      const found = await read();
-      if (found !== undefined) return found;
-    } catch (error) {
-      lastError = error;
-    }
-    if (Date.now() > deadline)
-      throw new Error(`timed out waiting for ${what}${lastError ? `: ${lastError}` : ""}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
-
 (installed ? describe : describe.skip)("a real Prometheus scrapes the gateway", () => {
   let harness: Harness;
   let prometheus: ChildProcess | undefined;
@@ -96,10 +80,10 @@ async function eventually<T>(
     process.once("exit", killPrometheus);
     prometheus.stdout?.on("data", (chunk) => output.push(String(chunk)));
     prometheus.stderr?.on("data", (chunk) => output.push(String(chunk)));
-    await eventually(async () => {
+    await waitFor(async () => {
       if (prometheus?.exitCode !== null) throw new Error(`prometheus exited:\n${output.join("")}`);
       return (await fetch(`${prometheusUrl}/-/ready`)).ok ? true : undefined;
-    }, "Prometheus to be ready");
+    }, PROMETHEUS_POLL("Prometheus to be ready"));
   }, 60_000);
 
   afterAll(async () => {
@@ -119,19 +103,19 @@ async function eventually<T>(
     for (let index = 0; index < 3; index++) {
       expect((await postJson(`${harness.url}/v1/chat/completions`, CHAT)).status).toBe(200);
     }
-    const up = await eventually(async () => {
+    const up = await waitFor(async () => {
       const result = await query(prometheusUrl, 'up{job="gemini-rotator"}');
       return result[0]?.value[1] === "1" ? result[0] : undefined;
-    }, "the gateway's target to be up");
+    }, PROMETHEUS_POLL("the gateway's target to be up"));
     expect(up.metric).toMatchObject({ job: "gemini-rotator", instance: new URL(harness.url).host });
 
-    const requests = await eventually(async () => {
+    const requests = await waitFor(async () => {
       const result = await query(
         prometheusUrl,
         'gateway_http_requests_total{job="gemini-rotator",route="/v1/chat/completions",status="200"}',
       );
       return result[0]?.value[1] === "3" ? result[0] : undefined;
-    }, "3 chat completions in gateway_http_requests_total");
+    }, PROMETHEUS_POLL("3 chat completions in gateway_http_requests_total"));
     expect(requests.metric).toMatchObject({ method: "POST", route: "/v1/chat/completions", status: "200" });
 
     const keys = await query(prometheusUrl, 'sum(gateway_keys{job="gemini-rotator"})');

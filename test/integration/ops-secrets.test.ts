@@ -6,7 +6,9 @@ import { Writable } from "node:stream";
 import { createLogger, neverLog } from "../../src/observability/logger.js";
 import { geminiErrors } from "../fake-gemini/errors.js";
 import { reply } from "../fake-gemini/replies.js";
-import { type Harness, postJson, postStream, startHarness, TEST_KEYS } from "../helpers/gateway-harness.js";
+import { type Harness, startHarness, TEST_KEYS } from "../support/gateway-harness.js";
+import { postJson } from "../support/http.js";
+import { postSse } from "../support/sse.js";
 
 const [ALPHA, BRAVO, CHARLIE] = TEST_KEYS;
 const ACCESS_TOKEN = "client-token-for-secrets-5150";
@@ -75,7 +77,7 @@ describe("upstream errors that echo the key", () => {
         from: reply.text(["Hel", "lo", " there"]),
       }),
     );
-    const response = await postStream(`${harness.url}/v1/chat/completions`, { ...CHAT, stream: true }, auth);
+    const response = await postSse(`${harness.url}/v1/chat/completions`, { ...CHAT, stream: true }, auth);
     await record({ status: response.status, headers: response.headers, text: response.text });
     expect(response.status).toBe(200);
     expect(response.text).toContain("error");

@@ -3,17 +3,18 @@
  * builds it) as an operator runs it: what start-up says, default process metrics, and SIGTERM, which
  * must let a running stream finish, refuse new connections and exit 0.
  */
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { type SpawnedGateway, spawnGateway } from "../docker/spawn-gateway.js";
 import { startFakeGemini } from "../fake-gemini/index.js";
 import { reply } from "../fake-gemini/replies.js";
 import type { FakeGemini } from "../fake-gemini/types.js";
+import { type BuiltServer, startBuiltServer } from "../support/built-server.js";
+import { type ChunkJson, chatStreamOf, contentOf } from "../support/openai-chat-stream.js";
+import { waitFor } from "../support/poll.js";
+import { parseSse } from "../support/sse.js";
 
-const root = fileURLToPath(new URL("../..", import.meta.url));
 const KEYS = ["fake-key-alpha-0001", "fake-key-bravo-0002"];
 const CHAT = {
   model: "gemini-2.5-flash",
@@ -24,20 +25,15 @@ const PIECES = ["one ", "two ", "three ", "four ", "five ", "six ", "seven ", "e
 
 let fake: FakeGemini;
 let folder: string;
-const running: SpawnedGateway[] = [];
+const running: BuiltServer[] = [];
 
-async function startBuilt(env: Record<string, string> = {}): Promise<SpawnedGateway> {
-  const gateway = await spawnGateway({
-    command: ["node", join(root, "dist", "server.js")],
-    cwd: folder,
-    env: {
-      HOST: "127.0.0.1",
-      KEYS_FILE: join(folder, "keys.txt"),
-      STATE_FILE: join(folder, "data", "state.json"),
-      GEMINI_BASE_URL: fake.url,
-      WATCH_KEYS_FILE: "false",
-      ...env,
-    },
+/** The built server on the shared folder, with the contract's defaults unless `env` says otherwise. */
+async function startBuilt(env: Record<string, string> = {}): Promise<BuiltServer> {
+  const gateway = await startBuiltServer({
+    geminiBaseUrl: fake.url,
+    keys: KEYS,
+    folder,
+    env: { SHUTDOWN_TIMEOUT_MS: "30000", ...env },
   });
   running.push(gateway);
   return gateway;
@@ -68,7 +64,6 @@ function parsed(logs: readonly string[]): Array<Record<string, any>> {
 beforeAll(async () => {
   fake = await startFakeGemini({ keys: KEYS });
   folder = await mkdtemp(join(tmpdir(), "gemini-rotator-ops-"));
-  await writeFile(join(folder, "keys.txt"), `${KEYS.join("\n")}\n`);
 });
 
 afterAll(async () => {
@@ -153,12 +148,10 @@ describe("SIGTERM", () => {
 
     gateway.child.kill("SIGTERM");
     // The listening socket closes at once, while the stream still runs.
-    const refusedAt = Date.now();
-    let refused = false;
-    while (!refused && Date.now() - refusedAt < 1000) {
-      refused = await connectionRefused(gateway.port);
-      if (!refused) await new Promise((resolve) => setTimeout(resolve, 25));
-    }
+    const refused = await waitFor(async () => ((await connectionRefused(gateway.port)) ? true : undefined), {
+      timeoutMs: 1000,
+      what: "new connections to be refused",
+    });
     expect(refused).toBe(true);
     expect(gateway.child.exitCode).toBeNull();
 
@@ -167,17 +160,10 @@ describe("SIGTERM", () => {
       if (done) break;
       text += decoder.decode(value, { stream: true });
     }
-    const payloads = text
-      .split("\n\n")
-      .map((block) => block.trim())
-      .filter((block) => block.startsWith("data: "))
-      .map((block) => block.slice("data: ".length));
-    expect(payloads.at(-1)).toBe("[DONE]");
-    const content = payloads
-      .slice(0, -1)
-      .map((payload) => JSON.parse(payload).choices[0]?.delta?.content ?? "")
-      .join("");
-    expect(content).toBe(PIECES.join(""));
+    const stream = chatStreamOf(parseSse(text));
+    expect(stream.done).toBe(true);
+    expect(stream.afterDone).toEqual([]);
+    expect(contentOf(stream.payloads as ChunkJson[])).toBe(PIECES.join(""));
 
     expect(await gateway.exited).toEqual({ code: 0, signal: null });
     const messages = parsed(gateway.logs).map((line) => line.msg);
@@ -198,10 +184,9 @@ describe("SIGTERM", () => {
       (error: Error) => error,
     );
     // Let the request reach the fake before the signal.
-    const deadline = Date.now() + 3000;
-    while (fake.requests.length === before && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    await waitFor(() => (fake.requests.length > before ? true : undefined), {
+      what: "the request to reach the fake",
+    });
     expect(fake.requests.length).toBe(before + 1);
     const signalledAt = Date.now();
     gateway.child.kill("SIGTERM");

@@ -1,8 +1,10 @@
 import { geminiErrors } from "../fake-gemini/errors.js";
 import { startFakeGemini } from "../fake-gemini/index.js";
 import type { FakeGemini } from "../fake-gemini/types.js";
-import { type Harness, postJson, startHarness, TEST_KEYS } from "../helpers/gateway-harness.js";
-import { hasRedisServer, type RunningRedis, startRedis } from "../helpers/redis-server.js";
+import { type Harness, startHarness, TEST_KEYS } from "../support/gateway-harness.js";
+import { postJson } from "../support/http.js";
+import { eventually } from "../support/poll.js";
+import { hasRedisServer, type RunningRedis, startRedis } from "../support/redis-server.js";
 
 const [ALPHA, BRAVO] = TEST_KEYS;
 const chat = (model: string) => ({ model, messages: [{ role: "user", content: "Say hi" }] });
@@ -15,20 +17,6 @@ interface StatusKey {
 
 async function keysOf(harness: Harness): Promise<StatusKey[]> {
   return ((await (await fetch(`${harness.url}/status`)).json()) as { keys: StatusKey[] }).keys;
-}
-
-/** Polls until `check` passes: replicas learn each other's changes within milliseconds, not at once. */
-async function eventually(check: () => Promise<void>, timeoutMs = 3_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      await check();
-      return;
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
-  }
 }
 
 const redisInstalled = hasRedisServer();

@@ -1,5 +1,6 @@
 import { geminiErrors } from "../fake-gemini/errors.js";
-import { type Harness, postJson, startHarness, TEST_KEYS } from "../helpers/gateway-harness.js";
+import { type Harness, startHarness, TEST_KEYS } from "../support/gateway-harness.js";
+import { postJson } from "../support/http.js";
 
 const [ALPHA, BRAVO, CHARLIE] = TEST_KEYS;
 const CHAT = { model: "gemini-2.5-flash", messages: [{ role: "user", content: "Say hi" }] };

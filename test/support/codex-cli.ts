@@ -1,10 +1,10 @@
 /**
- * The real Codex CLI (`codex exec`, installed by scripts/install-codex.sh into .tools/codex) pointed at a
- * gateway as a user would: a `model_provider` in `config.toml` whose `base_url` is the gateway's `/v1`
+ * The real Codex CLI (`codex exec`, pinned in scripts/install-codex.sh) pointed at a gateway as a user
+ * would: a `model_provider` in `config.toml` whose `base_url` is the gateway's `/v1`
  * and whose `env_key` names the variable holding the gateway's token. Each session gets its own home
  * and work folder; nothing leaves loopback.
  */
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -18,7 +18,22 @@ export const CODEX_VERSION = "0.169.0";
 /** The variable `config.toml` names in `env_key`. */
 const TOKEN_VARIABLE = "GEMINI_ROTATOR_TOKEN";
 
+const INSTALL_TIMEOUT_MS = 300_000;
+
+/**
+ * Whether the CLI is there, installing it first when it is missing (a download of about 400 MB, once per
+ * checkout); false when it cannot be installed (no registry), so the tests can skip with a warning.
+ * Synchronous, so a test file can choose `describe` or `describe.skip` when it loads.
+ */
 export function hasCodexCli(): boolean {
+  try {
+    execFileSync("bash", [join(root, "scripts", "install-codex.sh")], {
+      stdio: ["ignore", "ignore", "inherit"],
+      timeout: INSTALL_TIMEOUT_MS,
+    });
+  } catch {
+    return false;
+  }
   return existsSync(binary);
 }
 

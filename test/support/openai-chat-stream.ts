@@ -5,12 +5,13 @@
  * and small readers for what the chunks say (content, reasoning, tool calls put together).
  */
 import type { OpenAIChatCompletionChunk } from "../../src/openai/types.js";
-import { TEST_ACCESS_TOKEN } from "./http.js";
-import { blocksOf, postSse, type SseAnswer } from "./sse.js";
+import { type HttpAnswer, postJson, TEST_ACCESS_TOKEN } from "./http.js";
+import { blocksOf, postSse, type SseAnswer, type SseStream } from "./sse.js";
 
 export type ChunkJson = OpenAIChatCompletionChunk & Record<string, any>;
 
-export interface ChatStreamAnswer extends SseAnswer {
+/** What a chat stream says, read from its SSE events. */
+export interface ChatStreamEvents {
   /** The JSON of every event before `[DONE]` (error events included). */
   payloads: Array<Record<string, any>>;
   /** Whether `data: [DONE]` arrived. */
@@ -19,28 +20,43 @@ export interface ChatStreamAnswer extends SseAnswer {
   afterDone: string[];
 }
 
+export type ChatStreamAnswer = SseAnswer & ChatStreamEvents;
+
 /** Splits a stream at `[DONE]`: the payloads before it, and anything after it. */
-export function chatStreamOf(answer: SseAnswer): ChatStreamAnswer {
-  const doneAt = answer.events.findIndex((event) => event.data === "[DONE]");
-  const before = doneAt === -1 ? answer.events : answer.events.slice(0, doneAt);
+export function chatStreamOf<T extends SseStream>(stream: T): T & ChatStreamEvents {
+  const doneAt = stream.events.findIndex((event) => event.data === "[DONE]");
+  const before = doneAt === -1 ? stream.events : stream.events.slice(0, doneAt);
   const afterDone =
     doneAt === -1
       ? []
       : [
-          ...answer.events.slice(doneAt + 1).map((event) => `data: ${event.data}`),
-          ...answer.comments
+          ...stream.events.slice(doneAt + 1).map((event) => `data: ${event.data}`),
+          ...stream.comments
             .filter((comment) => comment.afterEvents > doneAt)
             .map((comment) => `:${comment.text}`),
         ];
   return {
-    ...answer,
+    ...stream,
     payloads: before.map((event) => event.json ?? { unparsable: event.data }),
     done: doneAt !== -1,
     afterDone,
   };
 }
 
-/** POSTs a chat request to `/v1/chat/completions` and reads the answer as a chat stream. */
+/** The headers openai-node and the agents built on it send with every chat request. */
+const CHAT_CLIENT_HEADERS = { accept: "application/json" };
+
+/** POSTs a chat request to `/v1/chat/completions` as a client does and reads the whole answer. */
+export function postChat(
+  url: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+  token = TEST_ACCESS_TOKEN,
+): Promise<HttpAnswer> {
+  return postJson(`${url}/v1/chat/completions`, body, { ...CHAT_CLIENT_HEADERS, ...headers }, { token });
+}
+
+/** POSTs a chat request to `/v1/chat/completions` as a client does and reads the answer as a chat stream. */
 export async function postChatStream(
   url: string,
   body: unknown,
@@ -50,7 +66,7 @@ export async function postChatStream(
   const answer = await postSse(
     `${url}/v1/chat/completions`,
     body,
-    { accept: "application/json", ...headers },
+    { ...CHAT_CLIENT_HEADERS, ...headers },
     { token },
   );
   return chatStreamOf(answer);

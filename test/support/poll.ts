@@ -3,6 +3,8 @@
  * a loaded machine makes a test slower, never wrong.
  */
 
+const DEFAULT_TIMEOUT_MS = 10_000;
+
 export interface PollOptions {
   /** Default 10 s: far more than anything takes on an idle machine. */
   timeoutMs?: number;
@@ -20,7 +22,7 @@ export async function waitFor<T>(
   read: () => T | undefined | Promise<T | undefined>,
   options: PollOptions = {},
 ): Promise<T> {
-  const deadline = Date.now() + (options.timeoutMs ?? 10_000);
+  const deadline = Date.now() + (options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
   let lastError: unknown;
   for (;;) {
     try {
@@ -30,10 +32,13 @@ export async function waitFor<T>(
       lastError = error;
     }
     if (Date.now() > deadline) {
-      if (lastError instanceof Error) throw lastError;
-      throw new Error(
-        `timed out waiting for ${options.what ?? "a condition"}${lastError === undefined ? "" : `: ${String(lastError)}`}`,
-      );
+      const waitedFor = `timed out after ${options.timeoutMs ?? DEFAULT_TIMEOUT_MS} ms waiting for ${options.what ?? "a result"}`;
+      if (lastError === undefined) throw new Error(waitedFor);
+      // A failed expectation is the clearest message; `what` says what it was for.
+      if (options.what === undefined) throw lastError;
+      throw new Error(`${waitedFor}: ${lastError instanceof Error ? lastError.message : String(lastError)}`, {
+        cause: lastError,
+      });
     }
     await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 25));
   }

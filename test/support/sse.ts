@@ -89,12 +89,15 @@ export async function requestSse(url: string, options: HttpRequest = {}): Promis
   const decoder = new TextDecoder();
   const reader = createSseReader();
   let text = "";
+  const take = (piece: string) => {
+    text += piece;
+    reader.feed(piece);
+  };
   try {
-    for await (const bytes of response.body ?? new ReadableStream<Uint8Array>()) {
-      const piece = decoder.decode(bytes, { stream: true });
-      text += piece;
-      reader.feed(piece);
+    if (response.body !== null) {
+      for await (const bytes of response.body) take(decoder.decode(bytes, { stream: true }));
     }
+    take(decoder.decode());
   } catch (error) {
     if (signal.aborted) {
       throw new Error(`the stream did not end within the deadline (connection left open?):\n${text}`);

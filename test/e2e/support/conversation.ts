@@ -1,7 +1,10 @@
 /**
- * Shared pieces of the real-client tests: the tools agents declare and a Gemini 3 tool loop's history.
+ * Shared pieces of the real-client tests: the tools agents declare, a Gemini 3 tool loop's history and
+ * the scripted loop that answers it.
  */
 import type { ChatCompletionFunctionTool } from "openai/resources/chat/completions";
+import { reply } from "../../fake-gemini/replies.js";
+import type { FakeGemini } from "../../fake-gemini/types.js";
 import { mcpSearchParameters, rooStrictReadFileTool } from "../../unit/translate/fixtures/client-requests.js";
 
 export const PLACEHOLDER_SIGNATURE = "skip_thought_signature_validator";
@@ -32,6 +35,13 @@ export const listFilesTool: ChatCompletionFunctionTool = {
     parameters: { type: "object", properties: { path: { type: "string" } }, required: ["path"] },
   },
 };
+
+/** The agent loop the real-client tests drive: list the files, read the README, then answer. */
+export function scriptAgentLoop(fake: FakeGemini): void {
+  fake.enqueue(reply.functionCalls([{ name: "list_files", args: { path: "." } }]));
+  fake.enqueue(reply.functionCalls([{ name: "read_file", args: { path: "README.md", mode: "slice" } }]));
+  fake.enqueue(reply.text("It pools Gemini keys."));
+}
 
 /** The first functionCall part of every model content of a Gemini request body. */
 export function firstFunctionCallsOf(body: Record<string, any>): Array<Record<string, any>> {

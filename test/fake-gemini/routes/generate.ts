@@ -9,17 +9,15 @@ import { answer } from "../play-reply.js";
 import { requireJsonBody } from "../read-body.js";
 import { mergeChunks, newResponseId, turnToChunks, turnToResponse } from "../render-gemini.js";
 import { dropConnection, sendError, sendJson } from "../respond.js";
-import { checkCurrentTurnSignatures } from "../signatures.js";
 import { writeStream } from "../stream-writer.js";
 import { planThinking } from "../thinking.js";
 import { estimatePromptTokens } from "../tokens.js";
-import { checkGenerateContentRequest, parseGenerateContentRequest } from "../validate-request.js";
+import { checkGenerationRequest, parseGenerateContentRequest } from "../validate-request.js";
 
 export const handleGenerate: RouteHandler = async (exchange, context) => {
   const request = parseGenerateContentRequest(requireJsonBody(exchange));
   const model = requireModel(context.catalog, exchange.route, "generateContent");
-  checkGenerateContentRequest(request, model);
-  if (model.enforcesThoughtSignatures) checkCurrentTurnSignatures(request.contents, context.signatures);
+  checkGenerationRequest(request, model, context.signatures);
   const promptTokens = estimatePromptTokens(request);
   checkInputTokenLimit(model, promptTokens);
 

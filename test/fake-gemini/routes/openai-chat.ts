@@ -11,18 +11,16 @@ import { requireJsonBody } from "../read-body.js";
 import { newResponseId } from "../render-gemini.js";
 import { turnToChatChunks, turnToChatCompletion } from "../render-openai.js";
 import { dropConnection, sendError, sendJson } from "../respond.js";
-import { checkCurrentTurnSignatures } from "../signatures.js";
 import { writeStream } from "../stream-writer.js";
 import { planThinking } from "../thinking.js";
 import { estimatePromptTokens } from "../tokens.js";
-import { checkGenerateContentRequest } from "../validate-request.js";
+import { checkGenerationRequest } from "../validate-request.js";
 
 export const handleChatCompletions: RouteHandler = async (exchange, context) => {
   const chat = readChatBody(requireJsonBody(exchange));
   const model = requireModel(context.catalog, exchange.route, "generateContent", chat.modelId);
   const request = convertChatRequest(chat, model);
-  checkGenerateContentRequest(request, model);
-  if (model.enforcesThoughtSignatures) checkCurrentTurnSignatures(request.contents, context.signatures);
+  checkGenerationRequest(request, model, context.signatures);
   const promptTokens = estimatePromptTokens(request);
   checkInputTokenLimit(model, promptTokens);
 

@@ -171,13 +171,13 @@ describe("what the engine decides with", () => {
     expect(converter.hasUsage()).toBe(true);
     expect(converter.summary()).toMatchObject({
       usage: {
-        inputTokens: 7,
-        outputTokens: 198,
-        reasoningTokens: 45,
+        inputTokens: 5,
+        outputTokens: 51,
+        reasoningTokens: 28,
         cachedInputTokens: 0,
-        totalTokens: 205,
+        totalTokens: 56,
       },
-      responseId: "qS77aMCqBu6mvr0PsJiykAw",
+      responseId: "recordedResponseId0001",
       modelVersion: "gemini-2.5-flash",
     });
   });

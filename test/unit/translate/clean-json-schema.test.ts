@@ -117,6 +117,51 @@ describe("cleanJsonSchemaForGemini: JSON Schema → Gemini's OpenAPI subset", ()
         properties: { pair: { type: "ARRAY", items: { type: "NUMBER" }, minItems: 2, maxItems: 2 } },
       },
     ],
+    // Counter-examples the property test (test/property/clean-json-schema.property.test.ts) found.
+    [
+      "an unknown type says nothing; GEMINI-style upper-case types are read",
+      { properties: { path: { type: "any" }, mode: { type: "STRING" } } },
+      { type: "OBJECT", properties: { path: {}, mode: { type: "STRING" } } },
+    ],
+    [
+      "keyword values of the wrong type are dropped",
+      {
+        type: "object",
+        minProperties: "ten",
+        description: 42,
+        properties: { n: { type: "integer", minimum: "0", maxLength: 1.5, title: "N" } },
+      },
+      { type: "OBJECT", properties: { n: { type: "INTEGER", title: "N" } } },
+    ],
+    [
+      "an array among several types keeps its items (Gemini refuses ARRAY without items)",
+      {
+        type: "object",
+        properties: {
+          path: { type: ["array", "string"] },
+          tags: { type: ["array", "null", "string"], items: { type: "integer" } },
+        },
+      },
+      {
+        type: "OBJECT",
+        properties: {
+          path: { anyOf: [{ type: "ARRAY", items: { type: "STRING" } }, { type: "STRING" }] },
+          tags: {
+            nullable: true,
+            anyOf: [{ type: "ARRAY", items: { type: "INTEGER" } }, { type: "STRING" }],
+          },
+        },
+      },
+    ],
+    [
+      "a single anyOf branch's properties and required join the node's own (found through convertChatRequest)",
+      {
+        type: "object",
+        properties: { " ": {} },
+        anyOf: [{ allOf: [{ required: ["path"] }], properties: { path: {} } }],
+      },
+      { type: "OBJECT", properties: { path: {}, " ": {} }, required: ["path"] },
+    ],
   ];
   test.each(cases)("%s", (_name, input, expected) => {
     expect(cleanJsonSchemaForGemini(input)).toEqual(expected);

@@ -58,11 +58,11 @@ describe("generateContent response → chat.completion", () => {
         },
       ],
       usage: {
-        prompt_tokens: 65,
-        completion_tokens: 81,
-        total_tokens: 146,
+        prompt_tokens: 46,
+        completion_tokens: 52,
+        total_tokens: 98,
         prompt_tokens_details: { cached_tokens: 0 },
-        completion_tokens_details: { reasoning_tokens: 59 },
+        completion_tokens_details: { reasoning_tokens: 30 },
         cache_read_input_tokens: 0,
       },
     });

@@ -5,6 +5,7 @@ import {
   createChatStreamConverter,
 } from "../../../src/protocols/openai-chat/convert-gemini-stream.js";
 import { createToolNameMap } from "../../../src/translate/tool-name-map.js";
+import { assertChatChunkInvariants, runStream } from "../../support/openai-chat-stream.js";
 import {
   blockedPromptResponse,
   flashTextStream,
@@ -18,7 +19,6 @@ import {
   parallelToolCallStream,
   vertexUsageStream,
 } from "./fixtures/gemini-responses.js";
-import { assertStreamInvariants, runStream } from "./stream-invariants.js";
 
 const id = "chatcmpl-7f3a";
 const created = 1767225600;
@@ -56,17 +56,17 @@ describe("stream invariants S hold on every recorded sequence", () => {
   ];
   test.each(sequences)("%s, with usage", (_name, chunks) => {
     const output = runStream(createChatStreamConverter(contextFor()), chunks);
-    assertStreamInvariants(output, { id, model: "gemini-2.5-pro", includeUsage: true });
+    assertChatChunkInvariants(output, { id, model: "gemini-2.5-pro", includeUsage: true });
   });
   test.each(sequences)("%s, without usage", (_name, chunks) => {
     const output = runStream(createChatStreamConverter(contextFor({ includeUsage: false })), chunks);
-    assertStreamInvariants(output, { id, model: "gemini-2.5-pro", includeUsage: false });
+    assertChatChunkInvariants(output, { id, model: "gemini-2.5-pro", includeUsage: false });
   });
   test("the invariant check itself catches a broken stream", () => {
     const output = runStream(createChatStreamConverter(contextFor()), flashTextStream);
     const withExtraFinish = [...output.slice(0, -1), output.at(-2)!, output.at(-1)!];
     expect(() =>
-      assertStreamInvariants(withExtraFinish, { id, model: "gemini-2.5-pro", includeUsage: true }),
+      assertChatChunkInvariants(withExtraFinish, { id, model: "gemini-2.5-pro", includeUsage: true }),
     ).toThrow(/finish/);
   });
 });
@@ -100,11 +100,11 @@ describe("text", () => {
         ...envelope,
         choices: [],
         usage: {
-          prompt_tokens: 7,
-          completion_tokens: 198,
-          total_tokens: 205,
+          prompt_tokens: 5,
+          completion_tokens: 51,
+          total_tokens: 56,
           prompt_tokens_details: { cached_tokens: 0 },
-          completion_tokens_details: { reasoning_tokens: 45 },
+          completion_tokens_details: { reasoning_tokens: 28 },
           cache_read_input_tokens: 0,
         },
       },
@@ -181,8 +181,8 @@ describe("reasoning", () => {
       {},
       undefined,
     ]);
-    expect(output.at(-1)?.usage?.completion_tokens_details).toEqual({ reasoning_tokens: 71 });
-    expect(output.at(-1)?.usage?.completion_tokens).toBe(77);
+    expect(output.at(-1)?.usage?.completion_tokens_details).toEqual({ reasoning_tokens: 10 });
+    expect(output.at(-1)?.usage?.completion_tokens).toBe(16);
   });
 
   test("with reasoningOutput none, thoughts are dropped and the role moves to the first content", () => {

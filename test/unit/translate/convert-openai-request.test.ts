@@ -145,6 +145,26 @@ describe("content parts", () => {
     ]);
   });
 
+  // A counter-example of test/property/convert-openai-request.property.test.ts: it threw a URIError.
+  test("a percent-encoded data URL with a stray % keeps it as it is, as browsers read it", () => {
+    const body = convert({
+      model: "gemini-2.5-pro",
+      messages: [
+        { role: "user", content: "!" },
+        {
+          role: "user",
+          content: [{ type: "image_url", image_url: { url: "data:text/plain,%", detail: "low" } }],
+        },
+        { role: "user", content: [{ type: "image_url", image_url: { url: "data:text/plain,100%25%zz" } }] },
+      ],
+    }).body;
+    expect(body.contents[0]?.parts).toEqual([
+      { text: "!" },
+      { inlineData: { mimeType: "text/plain", data: Buffer.from("%").toString("base64") } },
+      { inlineData: { mimeType: "text/plain", data: Buffer.from("100%%zz").toString("base64") } },
+    ]);
+  });
+
   test("http(s) images come from remoteMedia; collectRemoteMediaUrls lists them once (bare-string form too)", () => {
     const request = {
       model: "gemini-2.5-flash",
