@@ -28,6 +28,8 @@ export interface InputItemsContext {
   thoughtSignatures: ReadonlyMap<string, string>;
   /** http(s) images already downloaded by the route (see `collectRemoteMediaUrls`), by URL. */
   remoteMedia: ReadonlyMap<string, GeminiInlineData>;
+  /** How many of the items are the earlier conversation (`previous_response_id`), before `input`. */
+  historyLength: number;
 }
 
 export interface ConvertedInputItems {
@@ -73,7 +75,10 @@ export function convertInputItems(
   };
 
   items.forEach((item, position) => {
-    const path = `input[${position}]`;
+    const path =
+      position < context.historyLength
+        ? "previous_response_id"
+        : `input[${position - context.historyLength}]`;
     switch (item.type) {
       case "message":
         if (item.role === "system" || item.role === "developer") {

@@ -69,6 +69,7 @@ export function convertResponsesRequest(
     tools: tools.map,
     thoughtSignatures: context.thoughtSignatures,
     remoteMedia: context.remoteMedia,
+    historyLength: context.history.length,
   });
   if (contents.length === 0) {
     throw new GatewayError({

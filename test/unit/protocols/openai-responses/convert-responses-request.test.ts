@@ -333,6 +333,16 @@ describe("input", () => {
     expect(unknown.message).toContain("rs_nope");
   });
 
+  test("a mistake in the input is named by its place in `input`, after the earlier conversation", () => {
+    const error = errorOf(() =>
+      convert(
+        { model: "m", input: [{ role: "user", content: [{ type: "input_image", file_id: "file-1" }] }] },
+        { history: [{ type: "message", role: "user", content: "Earlier" }] },
+      ),
+    );
+    expect(error).toMatchObject({ status: 400, param: "input[0].content[0].file_id" });
+  });
+
   test("the previous conversation comes first", () => {
     const { body } = convert(
       { model: "gemini-2.5-flash", input: "And then?", previous_response_id: "resp_x" },
