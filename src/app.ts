@@ -11,7 +11,6 @@ import { configSecrets } from "./observability/config-secrets.js";
 import { neverLog } from "./observability/logger.js";
 import { anthropicErrorEnvelope } from "./protocols/anthropic-messages/error-envelope.js";
 import { anthropicMessagesRoutes } from "./protocols/anthropic-messages/route.js";
-import { sendCountTokens } from "./protocols/anthropic-messages/send-count-tokens.js";
 import { geminiErrorEnvelope } from "./protocols/gemini-native/error-envelope.js";
 import { openAIErrorEnvelope } from "./protocols/openai-chat/error-envelope.js";
 import { openAIChatRoutes } from "./protocols/openai-chat/route.js";
@@ -60,9 +59,10 @@ export function createApp(gateway: Gateway): Express {
   const { config } = gateway;
   // Keys and tokens never reach a log line or a metric label, whatever message carries them.
   const settingsSecrets = configSecrets(config);
-  const secrets = () => [...gateway.pool.secrets(), ...settingsSecrets];
-  neverLog(gateway.logger, secrets);
-  gateway.metrics.neverLabel(secrets);
+  for (const secrets of [() => gateway.pool.secrets(), () => settingsSecrets]) {
+    neverLog(gateway.logger, secrets);
+    gateway.metrics.neverLabel(secrets);
+  }
   const app = express();
   app.disable("x-powered-by");
   // API clients never send If-None-Match; hashing every JSON body for an ETag is wasted work.
@@ -73,10 +73,10 @@ export function createApp(gateway: Gateway): Express {
   app.use(helmet({ contentSecurityPolicy: false, crossOriginResourcePolicy: false }));
   app.use(observeRequests(gateway));
 
-  app.use(healthRoutes(gateway));
-  app.use(metricsRoutes(gateway));
+  app.use(healthRoutes(gateway.pool));
+  app.use(metricsRoutes(gateway.metrics.registry));
   app.use("/status", requireAdmin(config.adminToken, { loopbackWithoutToken: false }));
-  app.use(statusRoutes(gateway));
+  app.use(statusRoutes(gateway.pool));
   app.use("/admin", requireAdmin(config.adminToken, { loopbackWithoutToken: true }));
   app.use("/admin", express.json({ limit: "1mb" }));
   app.use(adminRoutes(gateway));
@@ -98,13 +98,7 @@ export function createApp(gateway: Gateway): Express {
     anthropicMessagesRoutes({
       engine: gateway.engine,
       lookupSignatures: (toolUseIds) => gateway.lookupSignatures(toolUseIds),
-      countTokens: (model, body, signal) =>
-        sendCountTokens(
-          { dispatcher: gateway.dispatcher, client: gateway.client, settings: config },
-          model,
-          body,
-          signal,
-        ),
+      countTokens: (model, body, signal) => gateway.tokenCounter.count(model, body, signal),
       settings: config,
     }),
   );
@@ -116,10 +110,10 @@ export function createApp(gateway: Gateway): Express {
       settings: config,
     }),
   );
-  app.use(modelsRoutes(gateway));
-  app.use(embeddingsRoutes(gateway));
-  app.use(openaiCompatRoutes(gateway));
-  app.use(nativeRoutes(gateway));
+  app.use(modelsRoutes(gateway.models));
+  app.use(embeddingsRoutes(gateway.embeddings, config));
+  app.use(openaiCompatRoutes(gateway.relay, config));
+  app.use(nativeRoutes(gateway.relay, config));
 
   app.use(notFound);
   app.use(

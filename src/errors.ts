@@ -12,6 +12,11 @@ export class GatewayError extends Error {
   readonly param: string | null;
   /** Extra response headers, e.g. `retry-after`. */
   readonly headers: Readonly<Record<string, string>>;
+  /**
+   * Google's own error body (secrets removed), for a mistake Gemini reported about the client's request:
+   * the native routes relay it as is, since Gemini SDKs read its details.
+   */
+  readonly googleBody: unknown;
 
   constructor(options: {
     status: number;
@@ -20,6 +25,7 @@ export class GatewayError extends Error {
     code?: string | null;
     param?: string | null;
     headers?: Record<string, string>;
+    googleBody?: unknown;
   }) {
     super(options.message);
     this.name = "GatewayError";
@@ -28,6 +34,7 @@ export class GatewayError extends Error {
     this.code = options.code ?? null;
     this.param = options.param ?? null;
     this.headers = options.headers ?? {};
+    this.googleBody = options.googleBody;
   }
 }
 

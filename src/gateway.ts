@@ -1,43 +1,58 @@
 import { type Stats, unwatchFile, watchFile } from "node:fs";
 import { type Config, ConfigError } from "./config.js";
-import type { DispatchDependencies } from "./dispatch/dispatch.js";
+import { Dispatcher } from "./dispatch/dispatch.js";
 import { ChatEngine } from "./engine/chat-engine.js";
 import { createUsageRecorder } from "./engine/usage-recorder.js";
 import { KeyManager } from "./keys/key-manager.js";
 import { KeyPool } from "./keys/key-pool.js";
 import { createLogger, type Logger } from "./observability/logger.js";
 import { Metrics } from "./observability/metrics.js";
+import { UpstreamRelay } from "./passthrough/relay-upstream.js";
+import { redactSecrets } from "./secrets/secret-patterns.js";
+import { GeminiEmbeddings } from "./services/gemini-embeddings.js";
+import { GeminiModels } from "./services/gemini-models.js";
+import { GeminiTokenCounter } from "./services/gemini-token-counter.js";
 import { createResponseStore } from "./state/create-response-store.js";
-import { FileStateStore, type PersistedState } from "./state/file-state-store.js";
+import { FileStateStore } from "./state/file-state-store.js";
+import type { PersistedState } from "./state/persisted-state.js";
 import { RedisStateSync } from "./state/redis-state-sync.js";
 import type { ResponseStore } from "./state/response-store.js";
 import type { StateStore } from "./state/state-store.js";
 import { ThoughtSignatureCache } from "./state/thought-signature-cache.js";
 import { GeminiClient } from "./upstream/gemini-client.js";
-import { redactSecrets } from "./upstream/redact.js";
 
-/** Everything a request needs, built once at start-up and passed to the app. */
+/**
+ * The gateway's services, built once at start-up. Only app.ts and server.ts see this whole object;
+ * each route gets the few services it needs.
+ */
 export interface Gateway {
   readonly config: Config;
   readonly logger: Logger;
   readonly metrics: Metrics;
   readonly pool: KeyPool;
   readonly keys: KeyManager;
-  readonly client: GeminiClient;
-  readonly signatures: ThoughtSignatureCache;
+  readonly store: StateStore;
   /** Answers chat requests of every protocol. */
   readonly engine: ChatEngine;
-  readonly store: StateStore;
   /** Stored OpenAI Responses (`previous_response_id`, `GET /v1/responses/{id}`). */
   readonly responses: ResponseStore;
-  /** The clock every key decision uses (injectable for tests). */
-  readonly now: () => number;
-  /** What `dispatch` needs; every route passes this. */
-  readonly dispatcher: DispatchDependencies;
+  /** Google's model list, read with a pool key. */
+  readonly models: GeminiModels;
+  /** Gemini embeddings over the pool. */
+  readonly embeddings: GeminiEmbeddings;
+  /** Gemini countTokens over the pool. */
+  readonly tokenCounter: GeminiTokenCounter;
+  /** The native and compat passthrough. */
+  readonly relay: UpstreamRelay;
   /** Thought signatures by tool-call id: this process's, then the shared store's. */
   lookupSignatures(toolCallIds: readonly string[]): Promise<Map<string, string>>;
   /** Removes every known key (and anything key-shaped) from text that may leave the process. */
   redact(text: string): string;
+  /**
+   * The shutdown grace has run out: open streams end now with their protocol's error event (the
+   * connections close right after).
+   */
+  closeStreams(): void;
   close(): Promise<void>;
 }
 
@@ -128,23 +143,25 @@ export async function createGateway(config: Config, overrides: GatewayOverrides 
       })
     : () => {};
 
-  const dispatcher: DispatchDependencies = {
+  const dispatcher = new Dispatcher({
     pool,
+    client,
     metrics,
     logger,
     now,
     maxAttempts: config.maxAttempts,
     deadlineMs: config.requestDeadlineMs,
-  };
-  const redact = (text: string) => redactSecrets(text, pool.secrets());
+    requestTimeoutMs: config.requestTimeoutMs,
+  });
+  const usage = createUsageRecorder({ metrics, pool });
+  const closing = new AbortController();
   const engine = new ChatEngine({
     dispatcher,
-    client,
     signatures,
-    usage: createUsageRecorder({ metrics, pool }),
+    usage,
     logger,
-    redact,
     settings: config,
+    closing: closing.signal,
   });
 
   const responses = createResponseStore(config, logger);
@@ -155,14 +172,15 @@ export async function createGateway(config: Config, overrides: GatewayOverrides 
     metrics,
     pool,
     keys,
-    client,
-    signatures,
-    engine,
     store,
     responses,
-    now,
-    dispatcher,
-    redact,
+    engine,
+    models: new GeminiModels(dispatcher),
+    embeddings: new GeminiEmbeddings(dispatcher, usage),
+    tokenCounter: new GeminiTokenCounter(dispatcher),
+    relay: new UpstreamRelay({ dispatcher, usage, secrets: () => [pool.secrets()], closing: closing.signal }),
+    redact: (text) => redactSecrets(text, [pool.secrets()]),
+    closeStreams: () => closing.abort(),
     async lookupSignatures(toolCallIds) {
       const found = signatures.lookup(toolCallIds);
       const missing = [...toolCallIds].filter((id) => !found.has(id));

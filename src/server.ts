@@ -17,6 +17,8 @@ export interface RunningServer {
 
 /** While draining, connections that went idle are closed this often. */
 const IDLE_SWEEP_MS = 100;
+/** After SHUTDOWN_TIMEOUT_MS, the time open streams get to write their final error event. */
+const STREAM_FAREWELL_MS = 1_000;
 
 /** Builds the gateway and listens; `port: 0` picks a free port (tests). */
 export async function start(config: Config, overrides: GatewayOverrides = {}): Promise<RunningServer> {
@@ -66,6 +68,9 @@ export async function start(config: Config, overrides: GatewayOverrides = {}): P
           { shutdownTimeoutMs: config.shutdownTimeoutMs },
           "shutdown: requests still running after SHUTDOWN_TIMEOUT_MS; closing their connections",
         );
+        // Open streams end with their protocol's error event, then whatever is left is cut.
+        gateway.closeStreams();
+        await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, STREAM_FAREWELL_MS))]);
         server.closeAllConnections();
       }
       await gateway.close();

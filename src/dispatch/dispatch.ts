@@ -1,19 +1,25 @@
-import { GatewayError } from "../errors.js";
-import { classifyUpstreamError, type Verdict } from "../keys/classify-upstream-error.js";
 import type { KeyLease, KeyPool } from "../keys/key-pool.js";
 import type { Logger } from "../observability/logger.js";
-import type { Metrics, UpstreamOutcome } from "../observability/metrics.js";
+import type { Metrics } from "../observability/metrics.js";
 import { noteUpstreamKey } from "../observability/request-context.js";
-import { ClientGoneError } from "../upstream/gemini-client.js";
+import { ClientGoneError, type GeminiClient } from "../upstream/gemini-client.js";
+import { UpstreamAttempt } from "../upstream/upstream-attempt.js";
 import { UpstreamError } from "../upstream/upstream-error.js";
+import { classifyUpstreamError, type Verdict } from "./classify-upstream-error.js";
+import { type FailedAttempt, noKeyLeftError, policyFor } from "./rotation-policy.js";
 
-export interface DispatchDependencies {
+export interface DispatcherOptions {
   pool: KeyPool;
+  client: GeminiClient;
   metrics: Metrics;
   logger: Logger;
+  /** At most this many keys are tried for one request. */
   maxAttempts: number;
   /** No new attempt starts once the request is this old. */
   deadlineMs?: number;
+  /** Time allowed for one attempt's upstream to start answering. */
+  requestTimeoutMs: number;
+  /** The clock every key decision uses. */
   now?: () => number;
 }
 
@@ -30,178 +36,95 @@ export interface Dispatched<T> {
 }
 
 /**
- * The one retry loop every route uses. It asks the pool for a key, runs `attempt` with it, and on an
- * upstream failure classifies it, tells the pool, and tries the next key, until an attempt succeeds,
- * the client's own mistake ends it, or no usable key is left. `attempt` must resolve only once the
- * upstream has answered with success (for a stream, its first event), so nothing has reached the
- * client before that.
+ * The one retry loop every upstream call goes through (chat, embeddings, model lists, the native
+ * passthrough, Google's compat layer). It asks the pool for a key, hands `attempt` the reads of that key
+ * (`UpstreamAttempt`), and on an upstream failure lets the rotation policy decide (classified once,
+ * told to the pool, counted once) and tries the next key, until an attempt succeeds, the client's own
+ * mistake ends it, or no usable key is left. `attempt` resolves only once the upstream has answered
+ * with success (for a stream, its first event), so nothing has reached the client before that. A stream
+ * handed out by a read reports its own end or failure through the same policy.
  */
-export async function dispatch<T>(
-  dependencies: DispatchDependencies,
-  request: DispatchRequest,
-  attempt: (lease: KeyLease) => Promise<T>,
-): Promise<Dispatched<T>> {
-  const { pool, metrics } = dependencies;
-  const now = dependencies.now ?? Date.now;
-  const tried = new Set<string>();
-  const startedAt = performance.now();
-  let lastFailure: { verdict: Verdict; error: UpstreamError } | undefined;
+export class Dispatcher {
+  private readonly now: () => number;
 
-  for (let attempts = 1; attempts <= dependencies.maxAttempts; attempts++) {
-    if (request.signal.aborted) throw new ClientGoneError("client disconnected");
-    if (
-      attempts > 1 &&
-      dependencies.deadlineMs !== undefined &&
-      performance.now() - startedAt >= dependencies.deadlineMs
-    ) {
-      break;
-    }
-    const lease = pool.acquire(request.model, tried);
-    if (!lease) break;
-    tried.add(lease.id);
-    noteUpstreamKey(lease.id);
-    const attemptStartedAt = performance.now();
-    try {
-      const value = await attempt(lease);
-      metrics.upstreamRequests.inc({ model: lease.model, outcome: "ok" });
-      metrics.upstreamFirstByte.observe(
-        { model: lease.model },
-        (performance.now() - attemptStartedAt) / 1000,
+  constructor(private readonly options: DispatcherOptions) {
+    this.now = options.now ?? Date.now;
+  }
+
+  async dispatch<T>(
+    request: DispatchRequest,
+    attempt: (upstream: UpstreamAttempt) => Promise<T>,
+  ): Promise<Dispatched<T>> {
+    const { pool, metrics } = this.options;
+    const tried = new Set<string>();
+    const startedAt = performance.now();
+    const failures: FailedAttempt[] = [];
+
+    for (let attempts = 1; attempts <= this.options.maxAttempts; attempts++) {
+      if (request.signal.aborted) throw new ClientGoneError("client disconnected");
+      const deadlineMs = this.options.deadlineMs;
+      if (attempts > 1 && deadlineMs !== undefined && performance.now() - startedAt >= deadlineMs) break;
+      const lease = pool.acquire(request.model, tried);
+      if (!lease) break;
+      tried.add(lease.id);
+      noteUpstreamKey(lease.id);
+      const attemptStartedAt = performance.now();
+      const upstream = new UpstreamAttempt(
+        this.options.client,
+        lease,
+        { signal: request.signal, timeoutMs: this.options.requestTimeoutMs },
+        {
+          brokeAfterStart: (error) => {
+            this.settle(lease, error, "stream failed after it started");
+          },
+          ended: () => metrics.upstreamRequests.inc({ model: lease.model, outcome: "ok" }),
+        },
       );
-      pool.reportSuccess(lease);
-      return { value, lease, attempts };
-    } catch (error) {
-      if (!(error instanceof UpstreamError)) {
-        pool.release(lease);
-        throw error;
+      try {
+        const value = await attempt(upstream);
+        metrics.upstreamFirstByte.observe(
+          { model: lease.model },
+          (performance.now() - attemptStartedAt) / 1000,
+        );
+        pool.reportSuccess(lease);
+        // A stream counts its outcome when it ends; anything else is over now.
+        if (!upstream.settlesLater) metrics.upstreamRequests.inc({ model: lease.model, outcome: "ok" });
+        return { value, lease, attempts };
+      } catch (error) {
+        if (!(error instanceof UpstreamError)) {
+          pool.release(lease);
+          throw error;
+        }
+        const verdict = this.settle(lease, error, "attempt failed", attempts);
+        if (verdict.kind === "client_error") throw verdict.error;
+        metrics.failovers.inc({ reason: verdict.kind });
+        failures.push({ verdict, error });
       }
-      const verdict = settleFailedAttempt(dependencies, lease, error, "attempt failed", attempts);
-      if (verdict.kind === "client_error") throw verdict.error;
-      metrics.failovers.inc({ reason: verdict.kind });
-      lastFailure = { verdict, error };
     }
+    const keys = { size: pool.size, unavailability: pool.unavailability(request.model) };
+    throw noKeyLeftError(keys, request.model, failures, this.now());
   }
-  throw noKeyLeftError(pool, request.model, lastFailure, now());
-}
 
-/**
- * The one path of a failed attempt, before or after its answer started: classified once (on the
- * injected clock), told to the pool, counted once in `gateway_upstream_requests_total`, logged.
- */
-function settleFailedAttempt(
-  dependencies: DispatchDependencies,
-  lease: KeyLease,
-  error: UpstreamError,
-  what: string,
-  attempt?: number,
-): Verdict {
-  const now = dependencies.now ?? Date.now;
-  const verdict = classifyUpstreamError(error, { now: now() });
-  dependencies.pool.reportFailure(lease, verdict);
-  dependencies.metrics.upstreamRequests.inc({ model: lease.model, outcome: outcomeOf(verdict) });
-  dependencies.logger.warn(
-    {
-      keyId: lease.id,
-      model: lease.model,
-      verdict: verdict.kind,
-      status: error.status,
-      ...(attempt === undefined ? {} : { attempt }),
-      upstreamMessage: error.message,
-    },
-    `upstream ${what}: ${verdict.kind === "client_error" ? verdict.error.message : verdict.reason}`,
-  );
-  return verdict;
-}
-
-/** A committed answer (a stream the client already reads) broke: the same path as a failed attempt. */
-export function settleFailureAfterStart(
-  dependencies: DispatchDependencies,
-  lease: KeyLease,
-  error: UpstreamError,
-): Verdict {
-  return settleFailedAttempt(dependencies, lease, error, "stream failed after it started");
-}
-
-/** The metric outcome of an attempt's verdict. */
-export function outcomeOf(verdict: Verdict): UpstreamOutcome {
-  switch (verdict.kind) {
-    case "rate_limited":
-    case "rate_limited_unspecified":
-      return "rate_limited";
-    case "quota_exhausted":
-      return "quota_exhausted";
-    case "invalid_key":
-      return "invalid_key";
-    case "server_error":
-      return "server_error";
-    case "client_error":
-      return "client_error";
-    case "network_error":
-    case "proxy_error":
-      return "network_error";
-    case "timeout":
-      return "timeout";
-    default: {
-      const unexpected: never = verdict;
-      return unexpected;
-    }
+  /**
+   * The one path of a failed attempt, before or after its answer started: classified once (on the
+   * injected clock), applied to the key by the rotation policy, counted once, logged.
+   */
+  private settle(lease: KeyLease, error: UpstreamError, what: string, attempt?: number): Verdict {
+    const verdict = classifyUpstreamError(error, { now: this.now() });
+    const policy = policyFor(verdict);
+    this.options.pool.reportFailure(lease, policy.consequence);
+    this.options.metrics.upstreamRequests.inc({ model: lease.model, outcome: policy.outcome });
+    this.options.logger.warn(
+      {
+        keyId: lease.id,
+        model: lease.model,
+        verdict: verdict.kind,
+        status: error.status,
+        ...(attempt === undefined ? {} : { attempt }),
+        upstreamMessage: error.message,
+      },
+      `upstream ${what}: ${verdict.kind === "client_error" ? verdict.error.message : verdict.reason}`,
+    );
+    return verdict;
   }
-}
-
-/**
- * What the client hears when no key could serve: 429 with `Retry-After` while keys rest, 503 when every
- * key is disabled, or the status of the last upstream failure when keys failed with server trouble.
- */
-export function noKeyLeftError(
-  pool: KeyPool,
-  model: string | undefined,
-  lastFailure: { verdict: Verdict; error: UpstreamError } | undefined,
-  now: number,
-): GatewayError {
-  const unavailability = pool.unavailability(model);
-  const lastKind = lastFailure?.verdict.kind;
-  if (
-    lastFailure &&
-    lastKind !== "rate_limited" &&
-    lastKind !== "rate_limited_unspecified" &&
-    lastKind !== "quota_exhausted" &&
-    lastKind !== "invalid_key"
-  ) {
-    const status = lastKind === "timeout" ? 504 : lastFailure.error.status === 503 ? 503 : 502;
-    return new GatewayError({
-      status,
-      type: "server_error",
-      code: lastKind === "timeout" ? "upstream_timeout" : "upstream_error",
-      message: `Every key tried failed; last upstream error: ${lastFailure.error.message}`,
-      headers: status === 503 ? { "retry-after": "5" } : {},
-    });
-  }
-  if (unavailability.allDisabled) {
-    return new GatewayError({
-      status: 503,
-      type: "server_error",
-      code: "no_available_keys",
-      message:
-        pool.size === 0
-          ? "No Gemini API key is configured."
-          : `All ${pool.size} Gemini API keys are disabled; see /status, then fix the keys and call /admin/reload-keys or /admin/reset-keys.`,
-    });
-  }
-  const retryAt = unavailability.retryAt ?? now + 1000;
-  const waitMs = Math.max(0, retryAt - now);
-  const headers: Record<string, string> = {
-    "retry-after": String(Math.max(1, Math.ceil(waitMs / 1000))),
-    "retry-after-ms": String(Math.max(1, Math.ceil(waitMs))),
-  };
-  if (unavailability.spentForDay) headers["x-should-retry"] = "false";
-  const scope = model ? ` for ${model}` : "";
-  return new GatewayError({
-    status: 429,
-    type: "rate_limit_error",
-    code: "rate_limit_exceeded",
-    message: unavailability.spentForDay
-      ? `Rate limit reached: every Gemini key's daily quota${scope} is spent; it resets at ${new Date(retryAt).toISOString()} (midnight Pacific time).`
-      : `Rate limit reached: all Gemini keys are rate limited${scope}; the first frees up in ${Math.ceil(waitMs / 1000)} s.`,
-    headers,
-  });
 }

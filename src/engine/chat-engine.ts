@@ -1,26 +1,12 @@
 import type { Response } from "express";
-import type { Config } from "../config.js";
-import type { DispatchDependencies } from "../dispatch/dispatch.js";
-import type { Logger } from "../observability/logger.js";
-import type { GeminiClient } from "../upstream/gemini-client.js";
 import type { Answer, StreamEncoder } from "./answer-events.js";
 import type { ChatPlan } from "./chat-plan.js";
-import { completeAnswer } from "./complete-answer.js";
-import { streamAnswer } from "./stream-answer.js";
-import type { UsageRecorder } from "./usage-recorder.js";
 
-/** What the engine needs from the rest of the gateway. */
-export interface ChatEngineDependencies {
-  dispatcher: DispatchDependencies;
-  client: Pick<GeminiClient, "send">;
-  /** Where thought signatures of tool calls are kept, by tool-call id. */
-  signatures: { remember(pairs: Iterable<readonly [string, string]>): void };
-  usage: UsageRecorder;
-  logger: Logger;
-  /** Removes every known key (and anything key-shaped) from upstream text that may reach a client. */
-  redact: (text: string) => string;
-  settings: Pick<Config, "requestTimeoutMs" | "sseKeepaliveMs" | "reasoningOutput">;
-}
+export type { ChatEngineDependencies };
+
+import { completeAnswer } from "./complete-answer.js";
+import type { ChatEngineDependencies } from "./engine-dependencies.js";
+import { streamAnswer } from "./stream-answer.js";
 
 /**
  * The one place a chat answer becomes trustworthy, whatever protocol the client speaks: dispatch over

@@ -1,12 +1,12 @@
-import { dispatch } from "../dispatch/dispatch.js";
-import type { GeminiGenerateContentResponse } from "../gemini/wire-types.js";
+import { generateContentResponseShape } from "../gemini/wire-shapes.js";
+import { eitherSignal } from "../http/either-signal.js";
 import type { Answer } from "./answer-events.js";
-import type { ChatEngineDependencies } from "./chat-engine.js";
 import type { ChatPlan } from "./chat-plan.js";
 import { collectAnswer } from "./collect-answer.js";
 import { createGeminiEventConverter } from "./convert-gemini-to-events.js";
 import { EMPTY_ANSWER_RETRIES, emptyAnswerError } from "./empty-answer.js";
-import { sendGenerate } from "./send-generate.js";
+import type { ChatEngineDependencies } from "./engine-dependencies.js";
+import { generateRequest } from "./generate-request.js";
 
 /**
  * A whole answer over generateContent. An answer of nothing (or of thoughts only) is retried once,
@@ -16,17 +16,27 @@ import { sendGenerate } from "./send-generate.js";
 export async function completeAnswer(
   dependencies: ChatEngineDependencies,
   plan: ChatPlan,
+  clientSignal: AbortSignal,
+): Promise<Answer> {
+  // A request still waiting for its answer when the gateway closes is cut with its connection.
+  const stop = eitherSignal(clientSignal, dependencies.closing);
+  try {
+    return await answerOnce(dependencies, plan, stop.signal);
+  } finally {
+    stop.dispose();
+  }
+}
+
+async function answerOnce(
+  dependencies: ChatEngineDependencies,
+  plan: ChatPlan,
   signal: AbortSignal,
 ): Promise<Answer> {
-  const call = { model: plan.model, body: JSON.stringify(plan.body), signal };
+  const request = generateRequest(plan.model, JSON.stringify(plan.body), false);
   for (let round = 0; ; round++) {
-    const { value, lease } = await dispatch(
-      dependencies.dispatcher,
+    const { value, lease } = await dependencies.dispatcher.dispatch(
       { model: plan.model, signal },
-      async (key) => {
-        const attempt = await sendGenerate(dependencies, call, key, false);
-        return attempt.json<GeminiGenerateContentResponse>();
-      },
+      (upstream) => upstream.json(request, generateContentResponseShape),
     );
     const converter = createGeminiEventConverter({
       newToolCallId: plan.newToolCallId,

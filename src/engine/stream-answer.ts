@@ -1,50 +1,18 @@
 import type { Response } from "express";
-import { type Dispatched, dispatch, settleFailureAfterStart } from "../dispatch/dispatch.js";
+import type { Dispatched } from "../dispatch/dispatch.js";
 import type { GeminiGenerateContentResponse } from "../gemini/wire-types.js";
+import { eitherSignal } from "../http/either-signal.js";
 import { EVENT_STREAM_HEADERS, StreamWriter } from "../http/stream-writer.js";
 import { ClientGoneError } from "../upstream/gemini-client.js";
-import { readGeminiStream } from "../upstream/read-gemini-stream.js";
-import { UpstreamError } from "../upstream/upstream-error.js";
 import type { AnswerFailure, AnswerSummary, StreamEncoder } from "./answer-events.js";
 import { answerUsageOf } from "./answer-usage.js";
-import type { ChatEngineDependencies } from "./chat-engine.js";
 import type { ChatPlan } from "./chat-plan.js";
 import { createGeminiEventConverter } from "./convert-gemini-to-events.js";
 import { EMPTY_ANSWER_RETRIES, emptyAnswerFailure } from "./empty-answer.js";
+import type { ChatEngineDependencies } from "./engine-dependencies.js";
+import { generateRequest } from "./generate-request.js";
 import { startKeepaliveClock } from "./keepalive-clock.js";
-import { type GenerateCall, sendGenerate } from "./send-generate.js";
-
-/** An upstream stream that has sent its first event: committed to, the rest still to read. */
-interface OpenedStream {
-  first: GeminiGenerateContentResponse;
-  rest: AsyncGenerator<GeminiGenerateContentResponse, void, undefined>;
-}
-
-/** Opens one upstream stream and waits for its first event, so a failure can still move to another key. */
-function openStream(
-  dependencies: ChatEngineDependencies,
-  call: GenerateCall,
-): Promise<Dispatched<OpenedStream>> {
-  return dispatch(dependencies.dispatcher, { model: call.model, signal: call.signal }, async (lease) => {
-    const attempt = await sendGenerate(dependencies, call, lease, true);
-    const events = readGeminiStream(attempt.body, dependencies.redact);
-    try {
-      const first = await events.next();
-      attempt.started();
-      if (first.done) throw new UpstreamError("stream", "upstream stream ended before its first event");
-      return { first: first.value, rest: events };
-    } catch (error) {
-      attempt.started();
-      if (attempt.signal.aborted) throw attempt.failure(error);
-      throw error;
-    }
-  });
-}
-
-async function* chain<T>(first: T, rest: AsyncIterable<T>): AsyncGenerator<T, void, undefined> {
-  yield first;
-  yield* rest;
-}
+import { SHUTTING_DOWN } from "./shutting-down.js";
 
 /** A failure after the stream started, as the client's error event says it. */
 function interruption(error: unknown): AnswerFailure {
@@ -70,11 +38,13 @@ const NO_SUMMARY: AnswerSummary = {
 export async function streamAnswer(
   dependencies: ChatEngineDependencies,
   plan: ChatPlan,
-  signal: AbortSignal,
+  clientSignal: AbortSignal,
   encoder: StreamEncoder,
   response: Response,
 ): Promise<void> {
-  const { logger } = dependencies;
+  const { logger, closing } = dependencies;
+  // Stops the upstream when the client leaves or the gateway closes.
+  const stop = eitherSignal(clientSignal, closing);
   const writer = new StreamWriter(response);
   const keepalive = startKeepaliveClock(dependencies.settings.sseKeepaliveMs, () => {
     if (writer.isOpen && !writer.isClosed) void writer.write(encoder.keepalive());
@@ -84,7 +54,12 @@ export async function streamAnswer(
     keepalive.wrote();
     if (!(await writer.write(text))) throw new ClientGoneError("client disconnected");
   };
-  const call: GenerateCall = { model: plan.model, body: JSON.stringify(plan.body), signal };
+  const request = generateRequest(plan.model, JSON.stringify(plan.body), true);
+  // Opens one upstream stream; it resolves at the stream's first event, so a failure can still move on.
+  const openStream = () =>
+    dependencies.dispatcher.dispatch({ model: plan.model, signal: stop.signal }, (upstream) =>
+      upstream.eventStream(request),
+    );
   const signatures: Array<[string, string]> = [];
   let summary = NO_SUMMARY;
 
@@ -93,17 +68,22 @@ export async function streamAnswer(
     if (writer.isClosed) return;
     await writer.write(encoder.fail(failure, summary));
   };
+  /** A started stream broke: say why, unless the client itself has gone. */
+  const broke = async (error: unknown) => {
+    if (clientSignal.aborted || writer.isClosed) return;
+    if (closing.aborted) await fail(SHUTTING_DOWN);
+    else if (!(error instanceof ClientGoneError)) await fail(interruption(error));
+  };
 
   try {
     for (let round = 0; ; round++) {
-      let opened: Dispatched<OpenedStream>;
+      let opened: Dispatched<AsyncIterable<GeminiGenerateContentResponse>>;
       try {
-        opened = await openStream(dependencies, call);
+        opened = await openStream();
       } catch (error) {
         // Before the stream opened, the route's error handler still owes the client a real status.
         if (!writer.isOpen) throw error;
-        if (error instanceof ClientGoneError || signal.aborted) return;
-        await fail(interruption(error));
+        await broke(error);
         return;
       }
       if (!writer.isOpen) {
@@ -116,7 +96,8 @@ export async function streamAnswer(
         includeReasoning: dependencies.settings.reasoningOutput !== "none",
       });
       try {
-        for await (const chunk of chain(opened.value.first, opened.value.rest)) {
+        // A failure of this stream has already been classified and charged by the read that opened it.
+        for await (const chunk of opened.value) {
           let text = "";
           for (const event of converter.push(chunk)) {
             if (event.type === "tool_call" && event.signature !== undefined)
@@ -124,14 +105,10 @@ export async function streamAnswer(
             text += encoder.event(event);
           }
           await write(text);
-          if (writer.isClosed) throw new ClientGoneError("client disconnected");
         }
       } catch (error) {
         summary = converter.summary();
-        if (error instanceof ClientGoneError || signal.aborted) return;
-        if (error instanceof UpstreamError)
-          settleFailureAfterStart(dependencies.dispatcher, opened.lease, error);
-        await fail(interruption(error));
+        await broke(error);
         return;
       } finally {
         if (converter.hasUsage())
@@ -141,13 +118,12 @@ export async function streamAnswer(
 
       const empty = converter.emptyAnswer();
       if (empty !== undefined) {
+        const retrying = round < EMPTY_ANSWER_RETRIES;
         logger.info(
           { keyId: opened.lease.id, model: plan.model, finishReason: empty.finishReason, round },
-          round < EMPTY_ANSWER_RETRIES
-            ? "empty answer from upstream; retrying"
-            : "empty answer from upstream",
+          retrying ? "empty answer from upstream; retrying" : "empty answer from upstream",
         );
-        if (round < EMPTY_ANSWER_RETRIES) continue;
+        if (retrying) continue;
         await fail(emptyAnswerFailure(empty, round + 1));
         return;
       }
@@ -166,6 +142,7 @@ export async function streamAnswer(
     if (error instanceof ClientGoneError) return;
     throw error;
   } finally {
+    stop.dispose();
     keepalive.stop();
     dependencies.signatures.remember(signatures);
     if (writer.isOpen) writer.end();

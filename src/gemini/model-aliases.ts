@@ -1,3 +1,5 @@
+import { withoutModelsPrefix } from "./model-id.js";
+
 /**
  * `MODEL_ALIASES`: client model names → Gemini models, so agents that ask for their own vendor's models
  * (Claude Code's `claude-…-haiku`, Codex's `gpt-5-codex`) land on Gemini. Rules are tried in order and the
@@ -44,7 +46,7 @@ export function parseModelAliases(text: string): ModelAlias[] {
       .join(".*");
     aliases.push({
       pattern,
-      target: target.replace(/^models\//, ""),
+      target: withoutModelsPrefix(target),
       hasWildcard: pattern.includes("*"),
       matcher: new RegExp(`^${source}$`, "i"),
     });

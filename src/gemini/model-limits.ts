@@ -1,3 +1,5 @@
+import { withoutModelsPrefix } from "./model-id.js";
+
 /** The largest value Gemini's int32 fields take (`seed`, `maxOutputTokens`, `thinkingBudget`, `topK`…). */
 export const GEMINI_INT32_MAX = 2_147_483_647;
 
@@ -16,7 +18,7 @@ const OUTPUT_LIMITS: ReadonlyArray<readonly [RegExp, number]> = [
 
 /** The model's output limit when its family is known, else `undefined` (then only int32 applies). */
 export function outputTokenLimitFor(model: string): number | undefined {
-  const name = model.toLowerCase().replace(/^models\//, "");
+  const name = withoutModelsPrefix(model).toLowerCase();
   for (const [family, limit] of OUTPUT_LIMITS) if (family.test(name)) return limit;
   return undefined;
 }

@@ -1,4 +1,5 @@
-import type { Verdict } from "./classify-upstream-error.js";
+import { withoutModelsPrefix } from "../gemini/model-id.js";
+import type { KeyConsequence } from "./key-consequence.js";
 import { keyIdOf, maskKey } from "./key-identity.js";
 import type { KeyEntry } from "./load-keys.js";
 import { pacificDay } from "./pacific-time.js";
@@ -90,8 +91,10 @@ export interface Unavailability {
   retryAt: number | undefined;
   /** Every key that could serve is resting until the daily reset or longer. */
   spentForDay: boolean;
-  /** No key can ever serve without an operator: all disabled (or no keys at all). */
+  /** Every key is disabled (or there is none): invalid, by an administrator, or after repeated failures. */
   allDisabled: boolean;
+  /** When a key disabled after repeated failures will next be tried by a probe, if any will. */
+  nextProbeAt: number | undefined;
 }
 
 export interface KeyPoolOptions {
@@ -102,6 +105,8 @@ export interface KeyPoolOptions {
 }
 
 const FIRST_PROBE_DELAY_MS = 60_000;
+/** Round-robin positions kept, one per model recently asked for. */
+const MAX_CURSORS = 256;
 const MAX_PROBE_DELAY_MS = 60 * 60_000;
 const FIRST_UNSPECIFIED_REST_MS = 2_000;
 const MAX_UNSPECIFIED_REST_MS = 60_000;
@@ -118,7 +123,7 @@ function freshMemory(now: number): KeyMemory {
 /** Gemini model ids arrive as `gemini-2.5-pro` or `models/gemini-2.5-pro`; quotas are per model. */
 export function normalizeModel(model: string | undefined): string {
   if (!model) return ALL_MODELS;
-  return model.startsWith("models/") ? model.slice("models/".length) : model;
+  return withoutModelsPrefix(model);
 }
 
 /**
@@ -130,6 +135,7 @@ export class KeyPool {
   private records: KeyRecord[] = [];
   /** One round-robin position per model: quotas are per model, so each model's load spreads over every key. */
   private readonly cursors = new Map<string, number>();
+  private secretList: readonly string[] | undefined;
   private readonly maxFailures: number;
   private readonly now: () => number;
   private readonly onChange: (keyId?: string) => void;
@@ -148,9 +154,13 @@ export class KeyPool {
     return this.records.map((record) => record.id);
   }
 
-  /** Every key the pool holds, for redaction of upstream messages. */
-  secrets(): string[] {
-    return this.records.map((record) => record.key);
+  /**
+   * Every key the pool holds, for redaction. The same array until the key set changes, so what is
+   * derived from it (src/secrets/secret-patterns.ts) is computed once per key set.
+   */
+  secrets(): readonly string[] {
+    this.secretList ??= Object.freeze(this.records.map((record) => record.key));
+    return this.secretList;
   }
 
   has(id: string): boolean {
@@ -188,6 +198,7 @@ export class KeyPool {
     }
     const removed = this.records.filter((record) => !seen.has(record.key)).map((record) => record.id);
     this.records = next;
+    this.secretList = undefined;
     this.cursors.clear();
     if (added.length > 0 || removed.length > 0) this.onChange();
     return { added, removed };
@@ -205,7 +216,7 @@ export class KeyPool {
       if (!record || exclude.has(record.id)) continue;
       const usable = this.usability(record, modelKey, now);
       if (usable === "no") continue;
-      this.cursors.set(modelKey, (index + 1) % count);
+      this.moveCursor(modelKey, (index + 1) % count);
       if (usable === "probe") record.probeInFlight = true;
       return {
         id: record.id,
@@ -216,6 +227,19 @@ export class KeyPool {
       };
     }
     return undefined;
+  }
+
+  /**
+   * Clients name models, so the cursors are bounded: past `MAX_CURSORS` models the least recently used
+   * cursor goes (that model's next request starts again at the first key, which is harmless).
+   */
+  private moveCursor(model: string, position: number): void {
+    if (this.cursors.has(model)) this.cursors.delete(model);
+    else if (this.cursors.size >= MAX_CURSORS) {
+      const oldest = this.cursors.keys().next();
+      if (!oldest.done) this.cursors.delete(oldest.value);
+    }
+    this.cursors.set(model, position);
   }
 
   private usability(record: KeyRecord, model: string, now: number): "yes" | "probe" | "no" {
@@ -242,22 +266,32 @@ export class KeyPool {
     const modelKey = normalizeModel(model);
     const now = this.now();
     let retryAt: number | undefined;
+    let nextProbeAt: number | undefined;
     let allDisabled = true;
     let spentForDay = true;
     for (const record of this.records) {
       const { disabled } = record.memory;
-      let freeAt: number | undefined;
       if (disabled) {
-        if (disabled.kind !== "failures" || disabled.probeAt === undefined) continue;
-        freeAt = disabled.probeAt;
+        // A key disabled after repeated failures is tried again by one probe; the others wait for people.
+        if (disabled.kind === "failures" && disabled.probeAt !== undefined) {
+          const probeAt = Math.max(disabled.probeAt, this.activeCooldown(record, modelKey, now)?.until ?? 0);
+          if (nextProbeAt === undefined || probeAt < nextProbeAt) nextProbeAt = probeAt;
+        }
+        continue;
       }
       allDisabled = false;
       const cooldown = this.activeCooldown(record, modelKey, now);
-      if (cooldown) freeAt = Math.max(freeAt ?? 0, cooldown.until);
       if (cooldown?.kind !== "quota_exhausted") spentForDay = false;
-      if (freeAt !== undefined && (retryAt === undefined || freeAt < retryAt)) retryAt = freeAt;
+      if (cooldown && (retryAt === undefined || cooldown.until < retryAt)) retryAt = cooldown.until;
     }
-    return { retryAt, spentForDay: !allDisabled && spentForDay, allDisabled };
+    // A probe may free a key before any rest ends; and while one can come back, the day is not over.
+    if (nextProbeAt !== undefined && (retryAt === undefined || nextProbeAt < retryAt)) retryAt = nextProbeAt;
+    return {
+      retryAt,
+      spentForDay: !allDisabled && spentForDay && nextProbeAt === undefined,
+      allDisabled,
+      nextProbeAt,
+    };
   }
 
   reportSuccess(lease: KeyLease, tokens?: TokenCounts): void {
@@ -289,47 +323,52 @@ export class KeyPool {
     this.onChange(record.id);
   }
 
-  reportFailure(lease: KeyLease, verdict: Verdict): void {
+  /** Applies what the rotation policy decided a failed attempt means for its key. */
+  reportFailure(lease: KeyLease, consequence: KeyConsequence): void {
     const record = this.find(lease.id);
     if (!record) return;
     const memory = record.memory;
     const now = this.now();
     record.probeInFlight = false;
     memory.lastUsed = now;
-    switch (verdict.kind) {
-      case "rate_limited":
-      case "quota_exhausted":
-        memory.cooldowns[lease.model] = { until: verdict.until, reason: verdict.reason, kind: verdict.kind };
-        memory.lastError = verdict.reason;
+    switch (consequence.kind) {
+      case "rest":
+        memory.cooldowns[lease.model] = {
+          until: consequence.until,
+          reason: consequence.reason,
+          kind: consequence.cause,
+        };
+        memory.lastError = consequence.reason;
         break;
-      case "rate_limited_unspecified": {
+      case "rest_growing": {
         const streak = (memory.unspecifiedRateLimits[lease.model] ?? 0) + 1;
         memory.unspecifiedRateLimits[lease.model] = streak;
         const rest = Math.min(FIRST_UNSPECIFIED_REST_MS * 2 ** (streak - 1), MAX_UNSPECIFIED_REST_MS);
-        memory.cooldowns[lease.model] = { until: now + rest, reason: verdict.reason, kind: "rate_limited" };
-        memory.lastError = verdict.reason;
+        memory.cooldowns[lease.model] = {
+          until: now + rest,
+          reason: consequence.reason,
+          kind: "rate_limited",
+        };
+        memory.lastError = consequence.reason;
         break;
       }
-      case "invalid_key":
-        memory.disabled = { kind: "invalid", reason: verdict.reason, since: now };
-        memory.lastError = verdict.reason;
+      case "disable":
+        memory.disabled = { kind: "invalid", reason: consequence.reason, since: now };
+        memory.lastError = consequence.reason;
         break;
-      case "server_error":
-      case "network_error":
-      case "timeout":
-        memory.lastError = verdict.reason;
-        if (verdict.kind === "server_error" && !verdict.countsAsFailure) break;
+      case "count_failure":
+        memory.lastError = consequence.reason;
         this.countFailure(record, now);
         break;
-      case "proxy_error":
-        memory.lastError = verdict.reason;
+      case "note":
+        memory.lastError = consequence.reason;
         break;
-      case "client_error":
-        // The client's own mistake says nothing about the key.
+      case "nothing":
+        // A probe that ended this way proved nothing either: it may be tried again at once.
         break;
       default: {
-        const unexpected: never = verdict;
-        throw new Error(`unhandled verdict ${JSON.stringify(unexpected)}`);
+        const unexpected: never = consequence;
+        throw new Error(`unhandled key consequence ${JSON.stringify(unexpected)}`);
       }
     }
     this.onChange(record.id);

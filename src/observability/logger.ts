@@ -1,4 +1,5 @@
 import { type DestinationStream, type Logger, pino } from "pino";
+import { hideKeyShapes, hideKnownSecrets } from "../secrets/secret-patterns.js";
 
 export type { Logger };
 
@@ -10,27 +11,22 @@ interface LoggerWithSecrets {
   [SECRET_SOURCES]?: SecretSource[];
 }
 
-/** Secrets shorter than this are not searched for (they would match ordinary words). */
-const MIN_SECRET_LENGTH = 6;
-
 /**
- * Shapes of secrets the logger removes even when it was not told about them: Google API keys, the
- * value of a `key=` query parameter, a Bearer token.
+ * Shapes of secrets the logger removes even when it was not told about them (besides anything shaped
+ * like a Google key): the value of a `key=` query parameter, a Bearer token.
  */
 const SECRET_SHAPES: ReadonlyArray<[RegExp, string]> = [
-  [/AIza[0-9A-Za-z_-]{20,}/g, "[redacted key]"],
   [/([?&;]key=)[^&\s"'\\]+/gi, "$1[redacted]"],
   [/(Bearer\s+)[^\s"'\\,]+/gi, "$1[redacted]"],
 ];
 
-/** Removes secret shapes and the given secrets from a text (a whole log line). */
+/** Removes the given secrets and every secret shape from a text (a whole log line). */
 export function scrubSecrets(text: string, secrets: Iterable<string | undefined>): string {
-  let result = text;
-  for (const secret of secrets) {
-    if (secret && secret.length >= MIN_SECRET_LENGTH && result.includes(secret)) {
-      result = result.split(secret).join("[redacted]");
-    }
-  }
+  return scrubLists(text, [Array.isArray(secrets) ? secrets : [...secrets]]);
+}
+
+function scrubLists(text: string, secretLists: ReadonlyArray<readonly (string | undefined)[]>): string {
+  let result = hideKeyShapes(hideKnownSecrets(text, secretLists, "[redacted]"));
   for (const [pattern, replacement] of SECRET_SHAPES) result = result.replace(pattern, replacement);
   return result;
 }
@@ -46,7 +42,7 @@ export function createLogger(options: { level: string; destination?: Destination
   const target = options.destination ?? pino.destination({ dest: 1, sync: false });
   const scrubbing: DestinationStream = {
     write(line: string) {
-      target.write(scrubSecrets(line, knownSecrets(sources)));
+      target.write(scrubLists(line, knownSecrets(sources)));
     },
   };
   const logger = pino(
@@ -91,6 +87,10 @@ export function neverLog(logger: Logger, secrets: SecretSource): void {
   if (sources && !sources.includes(secrets)) sources.push(secrets);
 }
 
-function* knownSecrets(sources: readonly SecretSource[]): Iterable<string | undefined> {
-  for (const source of sources) yield* source();
+/** The lists the sources give now (a source that returns an array keeps its identity, for caching). */
+function knownSecrets(sources: readonly SecretSource[]): Array<readonly (string | undefined)[]> {
+  return sources.map((source) => {
+    const secrets = source();
+    return Array.isArray(secrets) ? secrets : [...secrets];
+  });
 }

@@ -1,6 +1,8 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+import { withoutModelsPrefix } from "../gemini/model-id.js";
 import type { KeyState } from "../keys/key-pool.js";
-import { noteTokens, noteUpstreamAttempt, noteUpstreamLatency } from "./request-context.js";
+import { containsSecret } from "../secrets/secret-patterns.js";
+import { noteTokens, noteUpstreamAttempt, noteUpstreamLatency, type TokenType } from "./request-context.js";
 
 export type UpstreamOutcome =
   | "ok"
@@ -12,8 +14,6 @@ export type UpstreamOutcome =
   | "network_error"
   | "timeout";
 
-export type TokenType = "prompt" | "completion" | "reasoning" | "cached";
-
 /** The `model` label of calls that name no model (model lists), whose key pool entry is `*`. */
 export const NO_MODEL_LABEL = "none";
 /** The `model` label of a name that cannot be a label (too odd, too many, or a secret). */
@@ -22,8 +22,6 @@ export const OTHER_MODEL_LABEL = "other";
 const MAX_MODEL_LABELS = 100;
 /** Gemini model ids: lower case, digits, dots and dashes (`gemini-2.5-flash`, `gemini-3-pro-preview`). */
 const MODEL_ID = /^[a-z0-9][a-z0-9.-]{0,79}$/;
-/** A Google API key, even one this gateway does not know. */
-const API_KEY_SHAPE = /AIza[0-9A-Za-z_-]{20,}/;
 
 export interface MetricsOptions {
   keyCounts: () => Record<KeyState, number>;
@@ -32,8 +30,8 @@ export interface MetricsOptions {
 }
 
 /**
- * The metric families of ../shared/CONTRACT.md, in a registry of their own (one per app, so tests can
- * run several). Every label value passes through here: routes are patterns, models are bounded and
+ * The metric families the README's monitoring section documents, in a registry of their own (one per
+ * app, so tests can run several). Every label value passes through here: routes are patterns, models are bounded and
  * never a key, a prompt or a client token. Upstream attempts and tokens are also noted in the current
  * request's facts, for its log line (see request-context.ts).
  */
@@ -147,21 +145,22 @@ export class Metrics {
 
   /** Clients name the model, so its label is checked: a model id, not a secret, and not one too many. */
   modelLabel(model: string): string {
-    const id = model.startsWith("models/") ? model.slice("models/".length) : model;
+    const id = withoutModelsPrefix(model);
     if (id === "*" || id === "") return NO_MODEL_LABEL;
     if (this.modelLabels.has(id)) return id;
-    if (!MODEL_ID.test(id) || API_KEY_SHAPE.test(id) || this.isSecret(id)) return OTHER_MODEL_LABEL;
+    if (!MODEL_ID.test(id) || this.isSecret(id)) return OTHER_MODEL_LABEL;
     if (this.modelLabels.size >= MAX_MODEL_LABELS) return OTHER_MODEL_LABEL;
     this.modelLabels.add(id);
     return id;
   }
 
   private isSecret(value: string): boolean {
-    for (const source of this.secrets) {
-      for (const secret of source()) {
-        if (secret && secret.length >= 6 && value.includes(secret)) return true;
-      }
-    }
-    return false;
+    return containsSecret(
+      value,
+      this.secrets.map((source) => {
+        const secrets = source();
+        return Array.isArray(secrets) ? secrets : [...secrets];
+      }),
+    );
   }
 }

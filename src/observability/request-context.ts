@@ -1,5 +1,7 @@
 import { AsyncLocalStorage } from "node:async_hooks";
-import type { TokenType } from "./metrics.js";
+
+/** The kinds of tokens an answer reports, as the metrics and the request's log line count them. */
+export type TokenType = "prompt" | "completion" | "reasoning" | "cached";
 
 /**
  * What one client request did upstream, gathered while it runs and written in its log line: the key

@@ -2,8 +2,10 @@ import { Router } from "express";
 import { z } from "zod";
 import { ConfigError } from "../config.js";
 import { GatewayError, invalidRequest } from "../errors.js";
-import type { Gateway } from "../gateway.js";
+import type { KeyManager } from "../keys/key-manager.js";
+import type { KeyPool } from "../keys/key-pool.js";
 import { parseKeysText } from "../keys/load-keys.js";
+import type { Logger } from "../observability/logger.js";
 
 const addKeySchema = z.object({
   key: z.string().trim().min(1, "key must be a non-empty string"),
@@ -22,19 +24,24 @@ function keyNotFound(id: string): GatewayError {
 }
 
 /** `/admin/*`: reset, reload, add, remove, enable and disable keys. */
-export function adminRoutes(gateway: Gateway): Router {
+export function adminRoutes(services: {
+  pool: Pick<KeyPool, "reset" | "size" | "enable" | "disable">;
+  keys: Pick<KeyManager, "reload" | "addKey" | "removeKey">;
+  logger: Logger;
+}): Router {
+  const { pool, keys, logger } = services;
   const router = Router();
 
   router.post("/admin/reset-keys", (_request, response) => {
-    gateway.pool.reset();
-    gateway.logger.info("admin: every key reset to active");
-    response.json({ message: "All keys reset to active", totalKeys: gateway.pool.size });
+    pool.reset();
+    logger.info("admin: every key reset to active");
+    response.json({ message: "All keys reset to active", totalKeys: pool.size });
   });
 
   router.post("/admin/reload-keys", async (_request, response) => {
     try {
-      const result = await gateway.keys.reload();
-      gateway.logger.info(result, "admin: keys reloaded");
+      const result = await keys.reload();
+      logger.info(result, "admin: keys reloaded");
       response.json(result);
     } catch (error) {
       if (error instanceof ConfigError)
@@ -53,30 +60,30 @@ export function adminRoutes(gateway: Gateway): Router {
     const [entry] = parseKeysText(parsed.data.key, "key");
     if (!entry || parsed.data.key.split(/\s+/).length > 1)
       throw invalidRequest("key must be a single key", "key");
-    const result = gateway.keys.addKey({
+    const result = keys.addKey({
       key: entry.key,
       ...(parsed.data.proxy ? { proxy: parsed.data.proxy } : {}),
     });
-    gateway.logger.info({ keyId: result.id }, "admin: key added");
-    response.status(result.added ? 201 : 200).json({ ...result, totalKeys: gateway.pool.size });
+    logger.info({ keyId: result.id }, "admin: key added");
+    response.status(result.added ? 201 : 200).json({ ...result, totalKeys: pool.size });
   });
 
   router.delete("/admin/keys/:id", (request, response) => {
     const id = request.params.id ?? "";
-    if (!gateway.keys.removeKey(id)) throw keyNotFound(id);
-    gateway.logger.info({ keyId: id }, "admin: key removed");
-    response.json({ id, removed: true, totalKeys: gateway.pool.size });
+    if (!keys.removeKey(id)) throw keyNotFound(id);
+    logger.info({ keyId: id }, "admin: key removed");
+    response.json({ id, removed: true, totalKeys: pool.size });
   });
 
   router.post("/admin/keys/:id/enable", (request, response) => {
     const id = request.params.id ?? "";
-    if (!gateway.pool.enable(id)) throw keyNotFound(id);
+    if (!pool.enable(id)) throw keyNotFound(id);
     response.json({ id, state: "active" });
   });
 
   router.post("/admin/keys/:id/disable", (request, response) => {
     const id = request.params.id ?? "";
-    if (!gateway.pool.disable(id)) throw keyNotFound(id);
+    if (!pool.disable(id)) throw keyNotFound(id);
     response.json({ id, state: "disabled" });
   });
 

@@ -1,11 +1,10 @@
 import { Router } from "express";
-import type { Gateway } from "../gateway.js";
+import type { Registry } from "prom-client";
 
 /** `GET /metrics`: Prometheus text exposition; holds no secret. */
-export function metricsRoutes(gateway: Gateway): Router {
+export function metricsRoutes(registry: Registry): Router {
   const router = Router();
   router.get("/metrics", async (_request, response) => {
-    const registry = gateway.metrics.registry;
     response.setHeader("content-type", registry.contentType);
     response.send(await registry.metrics());
   });

@@ -1,13 +1,14 @@
 import express, { type Request, type Response, Router } from "express";
+import type { AnswerFailure } from "../engine/answer-events.js";
 import { GatewayError } from "../errors.js";
-import type { Gateway } from "../gateway.js";
+import { geminiModelId } from "../gemini/model-id.js";
 import { forwardedQuery } from "../passthrough/forwarded-query.js";
-import { type RelayMode, relayUpstream } from "../passthrough/relay-upstream.js";
+import type { CommitPoint, UpstreamRelay } from "../passthrough/relay-upstream.js";
 import { usageFromGemini } from "../passthrough/token-usage.js";
 import { toGeminiErrorBody } from "../protocols/gemini-native/error-envelope.js";
 import { requestSignal } from "./request-signal.js";
 
-/** The model methods passed through (../shared/reference/gemini-wire.md §1–§3, §7). */
+/** The model methods passed through (Gemini API v1beta: generation, token counting, embeddings). */
 const MODEL_ACTIONS = new Set([
   "generateContent",
   "streamGenerateContent",
@@ -17,8 +18,9 @@ const MODEL_ACTIONS = new Set([
 ]);
 
 /** Gemini's stream events end with CRLF CRLF; an error event the gateway appends looks the same. */
-function geminiInterruptionEvent(message: string): string {
-  return `data: ${JSON.stringify({ error: { code: 502, message, status: "UNAVAILABLE" } })}\r\n\r\n`;
+function geminiInterruptionEvent(failure: AnswerFailure): string {
+  const error = new GatewayError({ status: failure.status, message: failure.message });
+  return `data: ${JSON.stringify(toGeminiErrorBody(error))}\r\n\r\n`;
 }
 
 /** `gemini-2.5-flash:generateContent` → model and method; the model alone when there is no method. */
@@ -39,29 +41,24 @@ function notFound(request: Request, detail: string): GatewayError {
 /**
  * The native Gemini API, passed through with a pool key: `POST /v1beta/models/{model}:{method}` for
  * generateContent, streamGenerateContent, countTokens, embedContent and batchEmbedContents, and
- * `GET /v1beta/models[/{model}]`. Bodies and answers pass as raw bytes; the client's own `key` (query)
- * and `x-goog-api-key` never reach Google, because only the pool key and the client's other query
- * parameters are sent. Errors use Gemini's own envelope, which Gemini SDKs read.
+ * `GET /v1beta/models[/{model}]`. Bodies and answers pass as raw bytes (secrets hidden); the client's
+ * own `key` (query) and `x-goog-api-key` never reach Google, because only the pool key and the client's
+ * other query parameters are sent. Errors use Gemini's own envelope, which Gemini SDKs read; a mistake
+ * Gemini itself reported reaches the client as Google wrote it.
  */
-export function nativeRoutes(gateway: Gateway): Router {
+export function nativeRoutes(relay: Pick<UpstreamRelay, "relay">, settings: { bodyLimit: string }): Router {
   const router = Router();
-  const rawBody = express.raw({ type: () => true, limit: gateway.config.bodyLimit });
+  const rawBody = express.raw({ type: () => true, limit: settings.bodyLimit });
 
   /** Model reads spend no generation quota and come back as Google wrote them. */
   const relayModelRead = (request: Request, response: Response, path: string) =>
-    relayUpstream(
+    relay.relay(
       {
-        gateway,
-        method: "GET",
-        path,
-        query: forwardedQuery(request.originalUrl),
-        body: undefined,
-        auth: "x-goog-api-key",
+        request: { method: "GET", path, query: forwardedQuery(request.originalUrl) },
         model: undefined,
-        mode: "buffered",
-        signal: requestSignal(request, response),
-        relayClientErrors: true,
+        commitAt: "whole",
       },
+      requestSignal(request, response),
       response,
     );
 
@@ -74,34 +71,36 @@ export function nativeRoutes(gateway: Gateway): Router {
     if (action !== undefined || model === "") {
       throw notFound(request, "GET reads a model, e.g. GET /v1beta/models/gemini-2.5-flash.");
     }
-    await relayModelRead(request, response, `/v1beta/models/${encodeURIComponent(model)}`);
+    const id = geminiModelId(model, "name");
+    await relayModelRead(request, response, `/v1beta/models/${encodeURIComponent(id)}`);
   });
 
   router.post("/v1beta/models/:modelAction", rawBody, async (request, response) => {
-    const { model, action } = splitModelAction(String(request.params.modelAction));
-    if (model === "" || action === undefined || !MODEL_ACTIONS.has(action)) {
+    const { model: named, action } = splitModelAction(String(request.params.modelAction));
+    if (named === "" || action === undefined || !MODEL_ACTIONS.has(action)) {
       throw notFound(request, `the gateway passes through ${[...MODEL_ACTIONS].join(", ")}.`);
     }
+    const model = geminiModelId(named, "model");
     const query = forwardedQuery(request.originalUrl);
-    let mode: RelayMode = "buffered";
-    if (action === "streamGenerateContent") mode = query.get("alt") === "sse" ? "sse" : "bytes";
+    let commitAt: CommitPoint = "whole";
+    if (action === "streamGenerateContent")
+      commitAt = query.get("alt") === "sse" ? "first-event" : "first-bytes";
     const generates = action === "generateContent" || action === "streamGenerateContent";
     response.locals.model = model;
-    await relayUpstream(
+    await relay.relay(
       {
-        gateway,
-        method: "POST",
-        path: `/v1beta/models/${encodeURIComponent(model)}:${action}`,
-        query,
-        body: Buffer.isBuffer(request.body) ? request.body : undefined,
-        auth: "x-goog-api-key",
+        request: {
+          method: "POST",
+          path: `/v1beta/models/${encodeURIComponent(model)}:${action}`,
+          query,
+          ...(Buffer.isBuffer(request.body) ? { body: request.body } : {}),
+        },
         model,
-        mode,
-        signal: requestSignal(request, response),
+        commitAt,
         ...(generates ? { usageOf: usageFromGemini } : {}),
-        relayClientErrors: true,
-        ...(mode === "sse" ? { interruptionEvent: geminiInterruptionEvent } : {}),
+        ...(commitAt === "first-event" ? { interruptionEvent: geminiInterruptionEvent } : {}),
       },
+      requestSignal(request, response),
       response,
     );
   });

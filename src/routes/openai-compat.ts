@@ -1,9 +1,11 @@
 import express, { type Request, type Response, Router } from "express";
+import type { AnswerFailure } from "../engine/answer-events.js";
 import { invalidRequest } from "../errors.js";
-import type { Gateway } from "../gateway.js";
+import { geminiModelId } from "../gemini/model-id.js";
 import { forwardedQuery } from "../passthrough/forwarded-query.js";
-import { relayUpstream } from "../passthrough/relay-upstream.js";
+import type { UpstreamRelay } from "../passthrough/relay-upstream.js";
 import { usageFromOpenAI } from "../passthrough/token-usage.js";
+import { openAIErrorBodyOfFailure } from "../protocols/openai-chat/error-envelope.js";
 import { requestSignal } from "./request-signal.js";
 
 /** What the gateway reads of a compat request body, to pick a key for the model and to know whether it streams. */
@@ -33,12 +35,12 @@ function readFacts(body: unknown): CompatRequestFacts {
   if (typeof model !== "string" || model.trim() === "") {
     throw invalidRequest("'model' is required: name a Gemini model, e.g. gemini-2.5-flash.", "model");
   }
-  return { model: model.replace(/^models\//, ""), stream: stream === true };
+  return { model: geminiModelId(model), stream: stream === true };
 }
 
 /** OpenAI's stream framing; an error in `data:` is what openai-node throws on after a 200. */
-function openAIInterruptionEvent(message: string): string {
-  return `data: ${JSON.stringify({ error: { message, type: "server_error", code: "upstream_error", param: null } })}\n\n`;
+function openAIInterruptionEvent(failure: AnswerFailure): string {
+  return `data: ${JSON.stringify(openAIErrorBodyOfFailure(failure))}\n\n`;
 }
 
 /**
@@ -48,47 +50,49 @@ function openAIInterruptionEvent(message: string): string {
  * clients cannot read; they go through the dispatch loop's classification and reach the client as an
  * OpenAI error object with a real status.
  */
-export function openaiCompatRoutes(gateway: Gateway): Router {
+export function openaiCompatRoutes(
+  relay: Pick<UpstreamRelay, "relay">,
+  settings: { bodyLimit: string },
+): Router {
   const router = Router();
-  const rawBody = express.raw({ type: () => true, limit: gateway.config.bodyLimit });
+  const rawBody = express.raw({ type: () => true, limit: settings.bodyLimit });
 
   const post = (upstreamPath: string) => async (request: Request, response: Response) => {
     const facts = readFacts(request.body);
     response.locals.model = facts.model;
-    await relayUpstream(
+    await relay.relay(
       {
-        gateway,
-        method: "POST",
-        path: upstreamPath,
-        query: forwardedQuery(request.originalUrl),
-        body: request.body as Buffer,
-        auth: "bearer",
+        request: {
+          method: "POST",
+          path: upstreamPath,
+          query: forwardedQuery(request.originalUrl),
+          ...(Buffer.isBuffer(request.body) ? { body: request.body } : {}),
+          auth: "bearer",
+        },
         model: facts.model,
-        mode: facts.stream ? "sse" : "buffered",
-        signal: requestSignal(request, response),
+        commitAt: facts.stream ? "first-event" : "whole",
         usageOf: usageFromOpenAI,
-        relayClientErrors: false,
         ...(facts.stream ? { interruptionEvent: openAIInterruptionEvent } : {}),
       },
+      requestSignal(request, response),
       response,
     );
   };
 
   const get =
     (upstreamPath: (request: Request) => string) => async (request: Request, response: Response) => {
-      await relayUpstream(
+      await relay.relay(
         {
-          gateway,
-          method: "GET",
-          path: upstreamPath(request),
-          query: forwardedQuery(request.originalUrl),
-          body: undefined,
-          auth: "bearer",
+          request: {
+            method: "GET",
+            path: upstreamPath(request),
+            query: forwardedQuery(request.originalUrl),
+            auth: "bearer",
+          },
           model: undefined,
-          mode: "buffered",
-          signal: requestSignal(request, response),
-          relayClientErrors: false,
+          commitAt: "whole",
         },
+        requestSignal(request, response),
         response,
       );
     };
@@ -101,7 +105,10 @@ export function openaiCompatRoutes(gateway: Gateway): Router {
   );
   router.get(
     "/v1beta/openai/models/:id",
-    get((request) => `/v1beta/openai/models/${encodeURIComponent(String(request.params.id))}`),
+    get(
+      (request) =>
+        `/v1beta/openai/models/${encodeURIComponent(geminiModelId(String(request.params.id), "id"))}`,
+    ),
   );
   return router;
 }

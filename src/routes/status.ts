@@ -1,17 +1,17 @@
 import { Router } from "express";
-import type { Gateway } from "../gateway.js";
+import type { KeyPool } from "../keys/key-pool.js";
 
 /** `GET /status`: every key, masked, with its state explained. */
-export function statusRoutes(gateway: Gateway): Router {
+export function statusRoutes(pool: Pick<KeyPool, "counts" | "size" | "status">): Router {
   const router = Router();
   router.get("/status", (_request, response) => {
-    const counts = gateway.pool.counts();
+    const counts = pool.counts();
     response.json({
       timestamp: new Date().toISOString(),
-      totalKeys: gateway.pool.size,
+      totalKeys: pool.size,
       availableKeys: counts.available,
       states: { active: counts.active, cooling: counts.cooling, disabled: counts.disabled },
-      keys: gateway.pool.status(),
+      keys: pool.status(),
     });
   });
   return router;

@@ -1,44 +1,8 @@
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
-import { z } from "zod";
 import type { Logger } from "../observability/logger.js";
+import { type PersistedState, persistedStateSchema } from "./persisted-state.js";
 import type { StateSources, StateStore } from "./state-store.js";
-
-const keyMemorySchema = z.object({
-  failureCount: z.number().int().nonnegative(),
-  disabled: z
-    .object({
-      kind: z.enum(["invalid", "failures", "admin"]),
-      reason: z.string(),
-      since: z.number(),
-      probeAt: z.number().optional(),
-      failedProbes: z.number().optional(),
-    })
-    .optional(),
-  cooldowns: z.record(
-    z.string(),
-    z.object({ until: z.number(), reason: z.string(), kind: z.enum(["rate_limited", "quota_exhausted"]) }),
-  ),
-  unspecifiedRateLimits: z.record(z.string(), z.number()).default({}),
-  lastUsed: z.number().optional(),
-  lastError: z.string().optional(),
-  usage: z.object({
-    day: z.string(),
-    requests: z.number(),
-    promptTokens: z.number(),
-    completionTokens: z.number(),
-  }),
-});
-
-export const persistedStateSchema = z.object({
-  version: z.literal(1),
-  keys: z.record(z.string(), keyMemorySchema),
-  addedKeys: z.array(z.object({ key: z.string().min(1), proxy: z.string().optional() })).default([]),
-  removedKeyIds: z.array(z.string()).default([]),
-  thoughtSignatures: z.record(z.string(), z.string()).default({}),
-});
-
-export type PersistedState = z.infer<typeof persistedStateSchema>;
 
 /**
  * Key state in a JSON file: written atomically (temporary file, then rename) and debounced, restored at

@@ -3,7 +3,7 @@ import { Redis } from "ioredis";
 import { z } from "zod";
 import type { KeyMemory } from "../keys/key-pool.js";
 import type { Logger } from "../observability/logger.js";
-import { type PersistedState, persistedStateSchema } from "./file-state-store.js";
+import { keyMemorySchema, keySetSchema, type PersistedState } from "./persisted-state.js";
 import type { SharedStateHandlers, StateSources, StateStore } from "./state-store.js";
 
 const PREFIX = "gemini-rotator";
@@ -15,12 +15,6 @@ const SIGNATURE_TTL_SECONDS = 7 * 24 * 3600;
 /** Changes to one key within this window go out as one write. */
 const FLUSH_DELAY_MS = 25;
 const CONNECT_TIMEOUT_MS = 5_000;
-
-const keyMemorySchema = persistedStateSchema.shape.keys.valueType;
-const keySetSchema = z.object({
-  addedKeys: persistedStateSchema.shape.addedKeys,
-  removedKeyIds: persistedStateSchema.shape.removedKeyIds,
-});
 
 const messageSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("keys"), origin: z.string(), ids: z.array(z.string()) }),

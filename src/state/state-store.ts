@@ -1,11 +1,7 @@
 import type { KeyMemory } from "../keys/key-pool.js";
-import type { KeyEntry } from "../keys/load-keys.js";
-import type { PersistedState } from "./file-state-store.js";
+import type { KeySet, PersistedState } from "./persisted-state.js";
 
-export interface KeySet {
-  addedKeys: KeyEntry[];
-  removedKeyIds: string[];
-}
+export type { KeySet };
 
 /** Where a store reads the gateway's current state from when it saves or shares it. */
 export interface StateSources {

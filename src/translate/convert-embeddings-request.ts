@@ -1,3 +1,5 @@
+import { withoutModelsPrefix } from "../gemini/model-id.js";
+
 /**
  * OpenAI embeddings input → Gemini `batchEmbedContents` requests, at most 100 inputs per call, Gemini's
  * limit (https://ai.google.dev/api/embeddings#method:-models.batchembedcontents). Each request names the
@@ -20,7 +22,7 @@ export function convertEmbeddingsRequest(
   inputs: readonly string[],
   options: { model: string; dimensions?: number | null | undefined },
 ): GeminiBatchEmbedRequest[] {
-  const model = `models/${options.model.replace(/^models\//, "")}`;
+  const model = `models/${withoutModelsPrefix(options.model)}`;
   const batches: GeminiBatchEmbedRequest[] = [];
   for (let start = 0; start < inputs.length; start += MAX_INPUTS_PER_BATCH) {
     batches.push({

@@ -3,10 +3,9 @@
  * vector as little-endian float32 bytes, as OpenAI sends it (and as openai-node asks for by default).
  */
 
-/** The fields of Gemini's answer the gateway reads. */
+/** The fields of Gemini's answer the gateway reads (entries are checked here, one by one). */
 export interface GeminiBatchEmbedResponse {
-  embeddings?: Array<{ values?: unknown } | null>;
-  usageMetadata?: { promptTokenCount?: unknown };
+  embeddings?: unknown[];
 }
 
 export interface OpenAIEmbedding {
@@ -31,7 +30,10 @@ export function readBatchEmbeddings(
   if (embeddings.length !== expected) return undefined;
   const vectors: number[][] = [];
   for (const embedding of embeddings) {
-    const values = embedding?.values;
+    const values =
+      embedding !== null && typeof embedding === "object" && "values" in embedding
+        ? embedding.values
+        : undefined;
     if (!Array.isArray(values) || !values.every((value) => typeof value === "number")) return undefined;
     vectors.push(values);
   }

@@ -1,3 +1,4 @@
+import { withoutModelsPrefix } from "../gemini/model-id.js";
 import type { GeminiGenerateContentRequest, GeminiInlineData } from "../gemini/wire-types.js";
 import type { ChatCompletionRequest, FunctionDefinition } from "../openai/chat-request-schema.js";
 import {
@@ -38,7 +39,7 @@ export function convertChatRequest(
   request: ChatCompletionRequest,
   context: ChatRequestContext,
 ): ConvertedChatRequest {
-  const model = request.model.replace(/^models\//, "");
+  const model = withoutModelsPrefix(request.model);
   const reasoningOutput = context.reasoningOutput ?? "reasoning_content";
   const schemaFormat = context.toolSchemaFormat ?? "json-schema";
   const functions = declaredFunctions(request);

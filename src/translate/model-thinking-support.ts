@@ -1,3 +1,4 @@
+import { withoutModelsPrefix } from "../gemini/model-id.js";
 import type { GeminiThinkingLevel } from "../gemini/wire-types.js";
 
 /**
@@ -33,7 +34,7 @@ const gemini3LowHigh: ThinkingSupport = { kind: "level", levels: ["LOW", "HIGH"]
 const variantsWithoutThinking = /-image|-tts|native-audio|-live|embedding|-robotics/;
 
 export function thinkingSupportFor(model: string): ThinkingSupport {
-  const name = model.toLowerCase().replace(/^models\//, "");
+  const name = withoutModelsPrefix(model).toLowerCase();
   if (!name.startsWith("gemini-") || variantsWithoutThinking.test(name)) return { kind: "none" };
   if (name.startsWith("gemini-2.5-")) {
     if (name.startsWith("gemini-2.5-pro")) return gemini25Pro;

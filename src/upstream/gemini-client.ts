@@ -1,6 +1,6 @@
 import { Agent, type Dispatcher, ProxyAgent, request } from "undici";
-import type { KeyLease } from "../keys/key-pool.js";
-import { redactSecrets } from "./redact.js";
+import { z } from "zod";
+import { redactSecrets } from "../secrets/secret-patterns.js";
 import { googleErrorFacts, parseGeminiErrorBody, UpstreamError } from "./upstream-error.js";
 
 /** The client hung up: stop everything, charge nothing. */
@@ -8,8 +8,14 @@ export class ClientGoneError extends Error {
   override name = "ClientGoneError";
 }
 
-export interface UpstreamCall {
-  lease: Pick<KeyLease, "key" | "proxy">;
+/** What a key brings to a call: the key itself and its own outbound proxy, if it names one. */
+export interface UpstreamCredentials {
+  readonly key: string;
+  readonly proxy: string | undefined;
+}
+
+/** One HTTP call to Google, without the key: the attempt adds it. */
+export interface UpstreamRequest {
   method: "GET" | "POST";
   /** Path under the upstream root, e.g. `/v1beta/models/gemini-2.5-flash:generateContent`. */
   path: string;
@@ -17,36 +23,75 @@ export interface UpstreamCall {
   body?: string | Buffer;
   /** How the key travels: Gemini's header, or Bearer for Google's OpenAI-compatible layer. */
   auth?: "x-goog-api-key" | "bearer";
-  headers?: Record<string, string>;
+}
+
+/** How long the call may take to start answering, and when the client has gone. */
+export interface CallLimits {
   /** Aborted when the client connection closes. */
   signal: AbortSignal;
-  /** Time allowed until the upstream starts answering (see `UpstreamAttempt.started`). */
+  /** Time allowed until the answer has really started (see `OpenedResponse.started`). */
   timeoutMs: number;
 }
 
-/** A successful (2xx) upstream answer whose body is still to be read. */
-export interface UpstreamAttempt {
+/** A successful (2xx) answer whose body is still to be read, by one of the attempt's reads. */
+export interface OpenedResponse {
   status: number;
   headers: Record<string, string | string[] | undefined>;
   body: Dispatcher.ResponseData["body"];
-  /**
-   * Call once the answer has really started (the whole JSON read, or a stream's first event):
-   * stops the first-byte timer. Until then a stall counts as a timeout.
-   */
-  started(): void;
-  /** Aborted when the attempt times out or the client leaves; pass it to body readers. */
+  /** Aborted when the attempt times out or the client leaves. */
   signal: AbortSignal;
-  /** Reads the whole body as JSON, then counts the answer as started. */
-  json<T>(): Promise<T>;
-  /** Maps a failure while reading the body to client-gone, timeout or network failure. */
+  /** The answer has really started (the whole JSON read, or a stream's first event): stops the timer. */
+  started(): void;
+  /** Maps a failure while reading the body to client-gone, timeout or a broken connection. */
   failure(error: unknown): Error;
 }
 
 const MAX_ERROR_BODY_BYTES = 64 * 1024;
 
 /**
+ * What is read of a failure undici throws (Node's own errors: they come from another realm under some
+ * test runners, so they are read by shape, not by `instanceof`).
+ */
+const connectionFailureShape = z.looseObject({
+  code: z.string().optional(),
+  message: z.string().optional(),
+  port: z.number().optional(),
+  cause: z.looseObject({ code: z.string().optional() }).optional().catch(undefined),
+});
+
+/**
+ * Connection failures before any HTTP answer that no key could have avoided: the name does not resolve,
+ * nothing listens, there is no route, the TLS handshake fails, or the connection cannot even be made in
+ * time. A timeout after connecting, or a connection that breaks, is not among them.
+ */
+const UNREACHABLE_CODES = new Set([
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EAI_FAIL",
+  "EAI_NONAME",
+  "ECONNREFUSED",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "EHOSTDOWN",
+  "ENETDOWN",
+  "EADDRNOTAVAIL",
+  "UND_ERR_CONNECT_TIMEOUT",
+  "EPROTO",
+  "CERT_HAS_EXPIRED",
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+]);
+
+function isUnreachable(code: string): boolean {
+  return UNREACHABLE_CODES.has(code) || code.startsWith("ERR_TLS_") || code.startsWith("ERR_SSL_");
+}
+
+/**
  * The one place a key touches a request. Upstream HTTP goes through undici with keep-alive
- * connection pools (one per proxy for keys that name one).
+ * connection pools (one per proxy for keys that name one). Only the attempt's reads
+ * (upstream-attempt.ts) call it: they own the timing and the failure reporting.
  */
 export class GeminiClient {
   private readonly baseUrl: string;
@@ -60,26 +105,33 @@ export class GeminiClient {
     this.direct = new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 600_000, connections: null });
   }
 
-  async send(call: UpstreamCall): Promise<UpstreamAttempt> {
-    if (call.signal.aborted) throw new ClientGoneError("client disconnected");
+  /** Sends one call with a key; resolves once a 2xx answer's headers arrived, else throws `UpstreamError`. */
+  async open(
+    credentials: UpstreamCredentials,
+    call: UpstreamRequest,
+    limits: CallLimits,
+  ): Promise<OpenedResponse> {
+    if (limits.signal.aborted) throw new ClientGoneError("client disconnected");
     const attemptController = new AbortController();
     const timer = setTimeout(
       () =>
         attemptController.abort(
-          new UpstreamError("timeout", `no answer from upstream within ${call.timeoutMs} ms`),
+          new UpstreamError("timeout", `no answer from upstream within ${limits.timeoutMs} ms`),
         ),
-      call.timeoutMs,
+      limits.timeoutMs,
     );
     // One controller for both causes: AbortSignal.any() costs far more per request (see bench/README.md).
-    const abortWithClient = () => attemptController.abort(call.signal.reason);
-    call.signal.addEventListener("abort", abortWithClient, { once: true });
+    const abortWithClient = () => attemptController.abort(limits.signal.reason);
+    limits.signal.addEventListener("abort", abortWithClient, { once: true });
     const signal = attemptController.signal;
     const url = new URL(this.baseUrl + call.path);
     if (call.query) url.search = call.query.toString();
-    const headers: Record<string, string> = { ...call.headers };
-    if (call.auth === "bearer") headers.authorization = `Bearer ${call.lease.key}`;
-    else headers["x-goog-api-key"] = call.lease.key;
-    if (call.body !== undefined) headers["content-type"] ??= "application/json";
+    const headers: Record<string, string> = {};
+    if (call.auth === "bearer") headers.authorization = `Bearer ${credentials.key}`;
+    else headers["x-goog-api-key"] = credentials.key;
+    if (call.body !== undefined) headers["content-type"] = "application/json";
+    const failure = (error: unknown, connecting: boolean) =>
+      this.translateFailure(error, { credentials, limits, attemptSignal: signal, connecting });
 
     let response: Dispatcher.ResponseData;
     try {
@@ -88,42 +140,22 @@ export class GeminiClient {
         headers,
         body: call.body,
         signal,
-        dispatcher: this.dispatcherFor(call.lease.proxy),
-        headersTimeout: call.timeoutMs,
+        dispatcher: this.dispatcherFor(credentials.proxy),
+        headersTimeout: limits.timeoutMs,
       });
     } catch (error) {
       clearTimeout(timer);
-      throw this.translateFailure(error, call, attemptController.signal);
+      throw failure(error, true);
     }
 
     if (response.statusCode >= 200 && response.statusCode < 300) {
-      const failure = (error: unknown) => this.translateFailure(error, call, attemptController.signal);
-      const started = () => clearTimeout(timer);
       return {
         status: response.statusCode,
         headers: response.headers,
         body: response.body,
-        started,
         signal,
-        failure,
-        async json<T>() {
-          let text: string;
-          try {
-            text = await response.body.text();
-          } catch (error) {
-            throw failure(error);
-          } finally {
-            started();
-          }
-          try {
-            return JSON.parse(text) as T;
-          } catch {
-            throw new UpstreamError(
-              "network",
-              `upstream answered ${response.statusCode} with a body that is not JSON`,
-            );
-          }
-        },
+        started: () => clearTimeout(timer),
+        failure: (error) => failure(error, false),
       };
     }
     try {
@@ -131,7 +163,7 @@ export class GeminiClient {
       throw this.httpError(response.statusCode, text);
     } catch (error) {
       if (error instanceof UpstreamError) throw error;
-      throw this.translateFailure(error, call, attemptController.signal);
+      throw failure(error, false);
     } finally {
       clearTimeout(timer);
     }
@@ -141,35 +173,50 @@ export class GeminiClient {
   httpError(status: number, text: string): UpstreamError {
     const body = parseGeminiErrorBody(text);
     const rawMessage = body?.error.message ?? (text.trim().slice(0, 500) || `upstream answered ${status}`);
-    const message = redactSecrets(rawMessage, this.secrets());
-    const redactedBody = body ? JSON.parse(redactSecrets(JSON.stringify(body), this.secrets())) : undefined;
+    const message = this.redact(rawMessage);
+    const redactedBody = body ? JSON.parse(this.redact(JSON.stringify(body))) : undefined;
     return new UpstreamError("http", message, { status, body: redactedBody, ...googleErrorFacts(body) });
   }
 
-  /** Maps what undici threw into client-gone, timeout, proxy or network failures. */
-  translateFailure(error: unknown, call: UpstreamCall, attemptSignal: AbortSignal): Error {
-    if (call.signal.aborted) return new ClientGoneError("client disconnected");
+  /** Removes every key of the pool, and anything key-shaped, from upstream text. */
+  redact(text: string): string {
+    return redactSecrets(text, [this.secrets()]);
+  }
+
+  /**
+   * Maps what undici threw into client-gone, timeout, proxy, unreachable or broken-connection failures.
+   * `connecting`: no HTTP answer has started yet.
+   */
+  private translateFailure(
+    error: unknown,
+    context: {
+      credentials: UpstreamCredentials;
+      limits: CallLimits;
+      attemptSignal: AbortSignal;
+      connecting: boolean;
+    },
+  ): Error {
+    if (context.limits.signal.aborted) return new ClientGoneError("client disconnected");
+    const { attemptSignal } = context;
     if (attemptSignal.aborted && attemptSignal.reason instanceof UpstreamError) return attemptSignal.reason;
     if (error instanceof UpstreamError || error instanceof ClientGoneError) return error;
-    const failure = error as { code?: string; message?: string; cause?: { code?: string } };
-    const code = failure.code ?? failure.cause?.code ?? "";
-    const description = redactSecrets(
-      `${code ? `${code}: ` : ""}${failure.message ?? String(error)}`,
-      this.secrets(),
-    );
-    if (
-      code === "UND_ERR_HEADERS_TIMEOUT" ||
-      code === "UND_ERR_CONNECT_TIMEOUT" ||
-      code === "UND_ERR_BODY_TIMEOUT"
-    ) {
+    const failure = connectionFailureShape.safeParse(error).data;
+    const code = failure?.code ?? failure?.cause?.code ?? "";
+    const description = this.redact(`${code ? `${code}: ` : ""}${failure?.message ?? String(error)}`);
+    if (code === "UND_ERR_HEADERS_TIMEOUT" || code === "UND_ERR_BODY_TIMEOUT") {
       return new UpstreamError("timeout", description, { cause: error });
     }
-    if (call.lease.proxy && isProxyFailure(call.lease.proxy, code, failure)) {
+    const proxy = context.credentials.proxy;
+    if (proxy && isProxyFailure(proxy, code, failure)) {
       return new UpstreamError("proxy", `proxy failed: ${description}`, { cause: error });
+    }
+    if (context.connecting && isUnreachable(code)) {
+      return new UpstreamError("unreachable", description, { cause: error });
     }
     return new UpstreamError("network", description, { cause: error });
   }
 
+  /** The connection pool a key's calls go through: its own proxy's, or the direct one. */
   private dispatcherFor(proxy: string | undefined): Dispatcher {
     if (!proxy) return this.direct;
     let agent = this.proxies.get(proxy);
@@ -203,10 +250,11 @@ export async function readLimited(body: AsyncIterable<Buffer>, limit: number): P
 function isProxyFailure(
   proxy: string,
   code: string,
-  failure: { message?: string; port?: unknown; address?: unknown },
+  failure: { message?: string | undefined; port?: number | undefined } | undefined,
 ): boolean {
-  if (code.startsWith("UND_ERR_PRX") || /proxy/i.test(failure.message ?? "")) return true;
+  const message = failure?.message ?? "";
+  if (code.startsWith("UND_ERR_PRX") || /proxy/i.test(message)) return true;
   const proxyUrl = new URL(proxy);
   const proxyPort = Number(proxyUrl.port || (proxyUrl.protocol === "https:" ? 443 : 80));
-  return failure.port === proxyPort || (failure.message ?? "").includes(`${proxyUrl.hostname}:${proxyPort}`);
+  return failure?.port === proxyPort || message.includes(`${proxyUrl.hostname}:${proxyPort}`);
 }

@@ -1,4 +1,5 @@
 import { createParser } from "eventsource-parser";
+import { generateContentResponseShape } from "../gemini/wire-shapes.js";
 import type { GeminiGenerateContentResponse } from "../gemini/wire-types.js";
 import { googleErrorFacts, parseGeminiErrorBody, UpstreamError } from "./upstream-error.js";
 
@@ -9,7 +10,8 @@ const MAX_EVENT_CHARS = 32 * 1024 * 1024;
  * Reads Gemini's `streamGenerateContent?alt=sse` body incrementally: one parsed chunk per SSE event,
  * whatever the framing (CRLF or LF) and however the bytes are split. An error object inside the stream,
  * as a `data:` event or as bare (possibly pretty-printed) JSON, becomes an `UpstreamError` of kind
- * `stream`; so does a connection that breaks. See ../shared/reference/gemini-wire.md §3.
+ * `stream`; so does a connection that breaks, and an event that is not a Gemini chunk (each passes the
+ * same light shape check as a whole answer, src/gemini/wire-shapes.ts).
  */
 export async function* readGeminiStream(
   body: AsyncIterable<Uint8Array>,
@@ -42,11 +44,12 @@ export async function* readGeminiStream(
         fail(data);
         return;
       }
-      if (chunk && typeof chunk === "object" && !Array.isArray(chunk) && !("error" in chunk)) {
-        pending.push(chunk as GeminiGenerateContentResponse);
-      } else {
-        fail(data);
-      }
+      const checked =
+        chunk !== null && typeof chunk === "object" && !("error" in chunk)
+          ? generateContentResponseShape.safeParse(chunk)
+          : undefined;
+      if (checked?.success) pending.push(checked.data);
+      else fail(data);
     },
     onError(error) {
       if (error.type === "max-buffer-size-exceeded") {
@@ -61,7 +64,7 @@ export async function* readGeminiStream(
       const text = decoder.decode(bytes, { stream: true });
       tail = tail.length > MAX_TAIL_CHARS * 2 ? tail.slice(-MAX_TAIL_CHARS) + text : tail + text;
       parser.feed(text);
-      while (pending.length > 0) yield pending.shift() as GeminiGenerateContentResponse;
+      for (const chunk of pending.splice(0)) yield chunk;
       if (failure) throw failure;
     }
   } catch (error) {
@@ -72,7 +75,7 @@ export async function* readGeminiStream(
   }
   parser.feed(decoder.decode());
   parser.reset({ consume: true });
-  while (pending.length > 0) yield pending.shift() as GeminiGenerateContentResponse;
+  for (const chunk of pending.splice(0)) yield chunk;
   if (!failure) {
     const bareError = findBareError(tail);
     if (bareError) fail(bareError);

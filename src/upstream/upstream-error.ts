@@ -3,8 +3,15 @@ import type { GeminiErrorBody } from "../gemini/wire-types.js";
 export type UpstreamFailureKind =
   /** Upstream answered with a non-success status. */
   | "http"
-  /** Connection refused, reset, DNS failure, TLS failure. */
+  /** The connection broke (reset, closed) or failed in a way a key may be part of. */
   | "network"
+  /**
+   * Google could not be reached at all before any HTTP answer (DNS failure, connection refused, no route
+   * to host, TLS failure): no key could have avoided it.
+   */
+  | "unreachable"
+  /** A 2xx answer whose body is not what the API answers (not JSON, or not the expected shape). */
+  | "malformed"
   /** No first byte within the attempt's time. */
   | "timeout"
   /** The key's outbound proxy failed; not the key's fault. */

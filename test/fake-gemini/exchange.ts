@@ -37,6 +37,8 @@ export interface Exchange {
   readonly query: URLSearchParams;
   readonly body: ParsedBody;
   readonly startedAt: number;
+  /** Set by a `brokenBody` reply: the JSON answer's body stops after this many bytes. */
+  cutBodyAfterBytes?: number;
 }
 
 export interface FakeContext {

@@ -50,6 +50,11 @@ async function play(exchange: Exchange, context: FakeContext, reply: FakeReply, 
       return;
     case "hang":
       return;
+    case "brokenBody":
+      exchange.cutBodyAfterBytes = reply.afterBytes ?? -1;
+      if (how.onContent) return how.onContent(undefined, { kind: "end" });
+      how.onDefault?.();
+      return;
     case "delay":
       await sleep(reply.ms, undefined, { signal: context.lifetime });
       return play(exchange, context, reply.then, how);

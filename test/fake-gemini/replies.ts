@@ -3,6 +3,7 @@
  */
 import { geminiErrors } from "./errors.js";
 import type {
+  BrokenBodyReply,
   ChunksReply,
   ContentReply,
   DelayReply,
@@ -56,6 +57,9 @@ export const reply = {
   }),
 
   drop: (afterChunks: number, from?: ContentReply): DropReply => ({ kind: "drop", afterChunks, from }),
+
+  brokenBody: (afterBytes?: number): BrokenBodyReply =>
+    afterBytes === undefined ? { kind: "brokenBody" } : { kind: "brokenBody", afterBytes },
 
   hang: (): HangReply => ({ kind: "hang" }),
 

@@ -25,14 +25,20 @@ export function writeHead(exchange: Exchange, status: number, headers: OutgoingH
   exchange.response.writeHead(status, headers);
 }
 
-/** Google pretty-prints JSON answers. */
+/** Google pretty-prints JSON answers. A `brokenBody` reply cuts the body short and breaks the connection. */
 export function sendJson(exchange: Exchange, status: number, body: unknown): void {
-  const text = toPrettyJson(body);
+  const bytes = Buffer.from(toPrettyJson(body));
   writeHead(exchange, status, {
     ...googleHeaders(JSON_TYPE, exchange.startedAt),
-    "content-length": Buffer.byteLength(text),
+    "content-length": bytes.length,
   });
-  exchange.response.end(text);
+  const cutAfter = exchange.cutBodyAfterBytes;
+  if (cutAfter === undefined) {
+    exchange.response.end(bytes);
+    return;
+  }
+  const sent = cutAfter < 0 ? Math.floor(bytes.length / 2) : Math.min(cutAfter, bytes.length - 1);
+  exchange.response.write(bytes.subarray(0, sent), () => dropConnection(exchange));
 }
 
 /** An error in the route's style. A string body goes out verbatim (e.g. an HTML page from a proxy). */

@@ -32,6 +32,8 @@ export function appliesTo(reply: FakeReply, action: FakeAction): boolean {
       return true;
     case "delay":
       return appliesTo(reply.then, action);
+    case "brokenBody":
+      return action !== "streamGenerateContent";
     case "text":
     case "functionCalls":
       return GENERATION_ACTIONS.has(action);

@@ -136,6 +136,16 @@ export interface DropReply {
   from?: ContentReply;
 }
 
+/**
+ * The route's normal 200 answer, with its headers and its whole `content-length`, whose body stops after
+ * `afterBytes` bytes (default: half of it) when the connection is destroyed: a connection that breaks
+ * while a JSON answer is read. For JSON answers (not `streamGenerateContent`; a stream breaks with `drop`).
+ */
+export interface BrokenBodyReply {
+  kind: "brokenBody";
+  afterBytes?: number;
+}
+
 /** The request is read and never answered; `close()` still finishes promptly. */
 export interface HangReply {
   kind: "hang";
@@ -155,6 +165,7 @@ export type FakeReply =
   | ErrorReply
   | MidStreamErrorReply
   | DropReply
+  | BrokenBodyReply
   | HangReply
   | DelayReply;
 

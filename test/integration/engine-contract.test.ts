@@ -14,6 +14,7 @@ import type { ChatPlan } from "../../src/engine/chat-plan.js";
 import { GatewayError } from "../../src/errors.js";
 import { geminiErrors, reply } from "../fake-gemini/index.js";
 import { type Harness, startHarness, TEST_KEYS } from "../support/gateway-harness.js";
+import { request } from "../support/http.js";
 
 type Call =
   | { method: "start" }
@@ -108,6 +109,20 @@ beforeEach(() => {
   harness.fake.reset();
 });
 
+/** `gateway_upstream_requests_total` for the plan's model, by outcome. */
+async function upstreamCounts(): Promise<Record<"ok" | "server_error", number>> {
+  const { text } = await request(`${harness.url}/metrics`);
+  const value = (outcome: string) => {
+    const line = text
+      .split("\n")
+      .find((candidate) =>
+        candidate.startsWith(`gateway_upstream_requests_total{model="${MODEL}",outcome="${outcome}"}`),
+      );
+    return line ? Number(line.split(" ").at(-1)) : 0;
+  };
+  return { ok: value("ok"), server_error: value("server_error") };
+}
+
 const methods = () => calls.map((call) => (call.method === "event" ? call.event.type : call.method));
 
 describe("engine.stream", () => {
@@ -162,7 +177,8 @@ describe("engine.stream", () => {
     expect(calls.at(-1)).toMatchObject({ failure: { status: 502, code: "empty_response" } });
   });
 
-  test("a failure after the start ends with one fail", async () => {
+  test("a failure after the start ends with one fail; the attempt is counted once, as what it ended with", async () => {
+    const before = await upstreamCounts();
     harness.fake.enqueue(reply.midStreamError({ afterChunks: 1, error: geminiErrors.unavailable() }));
     const response = await fetch(`${routeUrl}/stream`, { method: "POST" });
     expect(response.status).toBe(200);
@@ -170,6 +186,17 @@ describe("engine.stream", () => {
 
     expect(methods()).toEqual(["start", "text", "fail"]);
     expect(calls.at(-1)).toMatchObject({ failure: { status: 502, code: "upstream_error" } });
+    const after = await upstreamCounts();
+    expect(after.server_error - before.server_error).toBe(1);
+    expect(after.ok - before.ok).toBe(0);
+  });
+
+  test("a stream that ends normally is counted once as ok", async () => {
+    const before = await upstreamCounts();
+    await (await fetch(`${routeUrl}/stream`, { method: "POST" })).text();
+    const after = await upstreamCounts();
+    expect(after.ok - before.ok).toBe(1);
+    expect(after.server_error - before.server_error).toBe(0);
   });
 
   test("a stream that ends without Gemini's finish ends with fail", async () => {

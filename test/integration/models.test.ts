@@ -1,4 +1,5 @@
 import { geminiErrors } from "../fake-gemini/errors.js";
+import { reply } from "../fake-gemini/replies.js";
 import { type Harness, startHarness, TEST_KEYS } from "../support/gateway-harness.js";
 
 describe("GET /v1/models", () => {
@@ -71,5 +72,25 @@ describe("GET /v1/models", () => {
     expect(response.status).toBe(200);
     harness.fake.setKeyBehavior(TEST_KEYS[0], null);
     harness.fake.setKeyBehavior(TEST_KEYS[1], null);
+  });
+
+  test("a model list whose body breaks mid-read moves to the next key, for every page and for one model", async () => {
+    harness.fake.reset();
+    harness.fake.enqueue(reply.brokenBody(), { action: "listModels" });
+    const list = await fetch(`${harness.url}/v1/models`);
+    expect(list.status).toBe(200);
+    expect(((await list.json()) as { data: unknown[] }).data.length).toBeGreaterThan(3);
+
+    harness.fake.enqueue(reply.brokenBody(), { action: "getModel" });
+    const one = await fetch(`${harness.url}/v1/models/gemini-2.5-flash`);
+    expect(one.status).toBe(200);
+    expect(await one.json()).toMatchObject({ id: "gemini-2.5-flash" });
+
+    // The broken attempt was answered by the fake with a 200 that broke, and another key finished the job.
+    const keysAsked = harness.fake.requests
+      .filter((request) => request.action === "getModel")
+      .map((request) => request.key);
+    expect(new Set(keysAsked).size).toBe(2);
+    expect(harness.fake.pendingScripts()).toBe(0);
   });
 });

@@ -1,4 +1,5 @@
 import { type ModelAlias, resolveModelAlias } from "../../gemini/model-aliases.js";
+import { geminiModelId } from "../../gemini/model-id.js";
 import { clampMaxOutputTokens } from "../../gemini/model-limits.js";
 import type {
   GeminiContent,
@@ -130,7 +131,7 @@ export function collectToolUseIds(request: CountTokensRequest): string[] {
 }
 
 function geminiModelFor(requested: string, aliases: readonly ModelAlias[]): string {
-  return resolveModelAlias(requested, aliases).replace(/^models\//, "");
+  return geminiModelId(resolveModelAlias(requested, aliases));
 }
 
 interface ConvertedConversation {

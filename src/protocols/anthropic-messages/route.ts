@@ -26,7 +26,7 @@ export interface AnthropicMessagesServices {
   engine: Pick<ChatEngine, "stream" | "complete">;
   /** Thought signatures the gateway kept from its earlier answers, by tool-use id. */
   lookupSignatures(toolUseIds: readonly string[]): Promise<ReadonlyMap<string, string>>;
-  /** Gemini `countTokens` over the key pool (send-count-tokens.ts); resolves to Gemini's answer. */
+  /** Gemini `countTokens` over the key pool (src/services/gemini-token-counter.ts): its answer. */
   countTokens(model: string, body: GeminiCountTokensRequest, signal: AbortSignal): Promise<unknown>;
   settings: Pick<Config, "reasoningOutput" | "allowPrivateMediaUrls" | "modelAliases">;
 }

@@ -25,5 +25,10 @@ export function toGeminiErrorBody(error: GatewayError) {
   };
 }
 
-/** How the native `/v1beta/*` routes answer a failure before anything was sent. */
-export const geminiErrorEnvelope: ErrorEnvelope = { body: toGeminiErrorBody };
+/**
+ * How the native `/v1beta/*` routes answer a failure before anything was sent: a mistake Gemini itself
+ * reported goes out as Google wrote it (the status is Google's too), anything else in Gemini's shape.
+ */
+export const geminiErrorEnvelope: ErrorEnvelope = {
+  body: (error) => (error.googleBody !== undefined ? error.googleBody : toGeminiErrorBody(error)),
+};

@@ -2,6 +2,8 @@ import { Router } from "express";
 import type { Config } from "../../config.js";
 import type { ChatEngine } from "../../engine/chat-engine.js";
 import type { ChatPlan } from "../../engine/chat-plan.js";
+import { resolveModelAlias } from "../../gemini/model-aliases.js";
+import { clientModelName, geminiModelId } from "../../gemini/model-id.js";
 import type { GeminiInlineData } from "../../gemini/wire-types.js";
 import { fetchRemoteMedia } from "../../media/fetch-remote-media.js";
 import { parseChatCompletionRequest } from "../../openai/chat-request-schema.js";
@@ -16,7 +18,7 @@ export interface OpenAIChatServices {
   engine: Pick<ChatEngine, "stream" | "complete">;
   /** Thought signatures the gateway kept from its earlier answers, by tool-call id. */
   lookupSignatures(toolCallIds: readonly string[]): Promise<ReadonlyMap<string, string>>;
-  settings: Pick<Config, "reasoningOutput" | "allowPrivateMediaUrls">;
+  settings: Pick<Config, "reasoningOutput" | "allowPrivateMediaUrls" | "modelAliases">;
 }
 
 /** Downloads the request's http(s) images before translation, which does no I/O. */
@@ -49,23 +51,29 @@ export function openAIChatRoutes(services: OpenAIChatServices): Router {
   router.post("/v1/chat/completions", async (request, response) => {
     const chatRequest = parseChatCompletionRequest(request.body);
     const signal = requestSignal(request, response);
+    // The answer names the model the client asked for; MODEL_ALIASES picks the Gemini model that serves it.
+    const clientModel = clientModelName(chatRequest.model);
+    const geminiModel = geminiModelId(resolveModelAlias(clientModel, settings.modelAliases));
 
     const remoteMedia = await downloadRemoteMedia(collectRemoteMediaUrls(chatRequest), settings, signal);
     const toolCallIds = chatRequest.messages.flatMap((message) =>
       message.role === "assistant" ? (message.tool_calls ?? []).map((toolCall) => toolCall.id) : [],
     );
-    const converted = convertChatRequest(chatRequest, {
-      thoughtSignatures: await services.lookupSignatures(toolCallIds),
-      remoteMedia,
-      reasoningOutput: settings.reasoningOutput,
-    });
+    const converted = convertChatRequest(
+      { ...chatRequest, model: geminiModel },
+      {
+        thoughtSignatures: await services.lookupSignatures(toolCallIds),
+        remoteMedia,
+        reasoningOutput: settings.reasoningOutput,
+      },
+    );
     response.locals.model = converted.model;
 
     const plan: ChatPlan = { model: converted.model, body: converted.body, newToolCallId };
     const context = {
       id: newCompletionId(),
       created: Math.floor(Date.now() / 1000),
-      model: converted.model,
+      model: clientModel,
       toolNames: converted.toolNames,
     };
     if (converted.stream) {

@@ -1,5 +1,6 @@
+import type { Verdict } from "../../../src/dispatch/classify-upstream-error.js";
+import { policyFor } from "../../../src/dispatch/rotation-policy.js";
 import { GatewayError } from "../../../src/errors.js";
-import type { Verdict } from "../../../src/keys/classify-upstream-error.js";
 import { type KeyLease, KeyPool } from "../../../src/keys/key-pool.js";
 
 const KEYS = ["fake-key-alpha-0001", "fake-key-bravo-0002", "fake-key-charlie-0003"];
@@ -23,6 +24,11 @@ function acquire(pool: KeyPool, model = "gemini-2.5-flash", exclude?: Set<string
   return lease;
 }
 
+/** A failed attempt's verdict, as dispatch hands it to the pool: through the rotation policy. */
+function reportVerdict(pool: KeyPool, lease: KeyLease, verdict: Verdict): void {
+  pool.reportFailure(lease, policyFor(verdict).consequence);
+}
+
 const serverError: Verdict = { kind: "server_error", reason: "upstream 500", countsAsFailure: true };
 
 describe("KeyPool selection", () => {
@@ -30,6 +36,17 @@ describe("KeyPool selection", () => {
     const { pool } = poolWith();
     const used = Array.from({ length: 9 }, () => acquire(pool).key);
     expect(used).toEqual([...KEYS, ...KEYS, ...KEYS]);
+  });
+
+  test("round-robin positions are kept for recently asked models only, so invented names cost nothing", () => {
+    const { pool } = poolWith();
+    expect(acquire(pool, "gemini-2.5-pro").key).toBe(KEYS[0]);
+    for (let index = 0; index < 10; index++) acquire(pool, `gemini-invented-${index}`);
+    // A few other models in between: gemini-2.5-pro goes on where it was.
+    expect(acquire(pool, "gemini-2.5-pro").key).toBe(KEYS[1]);
+    for (let index = 0; index < 100_000; index++) acquire(pool, `gemini-invented-${index}`);
+    // After a flood of invented names its position was let go: it starts again at the first key.
+    expect(acquire(pool, "gemini-2.5-pro").key).toBe(KEYS[0]);
   });
 
   test("fair under concurrency: 30 leases taken before any finishes land 10/10/10", () => {
@@ -51,7 +68,7 @@ describe("KeyPool selection", () => {
   test("a key resting for one model still serves another", () => {
     const { pool, now } = poolWith(["fake-key-alpha-0001"]);
     const lease = acquire(pool, "gemini-2.5-pro");
-    pool.reportFailure(lease, {
+    reportVerdict(pool, lease, {
       kind: "quota_exhausted",
       until: now() + 3_600_000,
       reason: "daily quota spent",
@@ -72,7 +89,7 @@ describe("KeyPool selection", () => {
 
   test("a rate-limited key returns exactly when its rest ends", () => {
     const { pool, now, advance } = poolWith(["fake-key-alpha-0001"]);
-    pool.reportFailure(acquire(pool), {
+    reportVerdict(pool, acquire(pool), {
       kind: "rate_limited",
       until: now() + 38_000,
       reason: "rate limited",
@@ -93,7 +110,7 @@ describe("KeyPool selection", () => {
     const { pool, now, advance } = poolWith(["fake-key-alpha-0001"]);
     const rests: number[] = [];
     for (let repeat = 0; repeat < 7; repeat++) {
-      pool.reportFailure(acquire(pool), { kind: "rate_limited_unspecified", reason: "429" });
+      reportVerdict(pool, acquire(pool), { kind: "rate_limited_unspecified", reason: "429" });
       const until = Date.parse(pool.status()[0]?.cooldowns[0]?.until ?? "");
       rests.push(until - now());
       advance(until - now());
@@ -105,38 +122,42 @@ describe("KeyPool selection", () => {
 
 describe("KeyPool failures", () => {
   test("three consecutive failures disable a key; a success in between clears the count", () => {
-    const { pool } = poolWith(["fake-key-alpha-0001"]);
-    pool.reportFailure(acquire(pool), serverError);
-    pool.reportFailure(acquire(pool), serverError);
+    const { pool, now } = poolWith(["fake-key-alpha-0001"]);
+    reportVerdict(pool, acquire(pool), serverError);
+    reportVerdict(pool, acquire(pool), serverError);
     pool.reportSuccess(acquire(pool));
     expect(pool.status()[0]?.failureCount).toBe(0);
-    pool.reportFailure(acquire(pool), serverError);
-    pool.reportFailure(acquire(pool), { kind: "timeout", reason: "no answer" });
+    reportVerdict(pool, acquire(pool), serverError);
+    reportVerdict(pool, acquire(pool), { kind: "timeout", reason: "no answer" });
     expect(pool.status()[0]).toMatchObject({ state: "active", failureCount: 2 });
-    pool.reportFailure(acquire(pool), { kind: "network_error", reason: "ECONNRESET" });
+    reportVerdict(pool, acquire(pool), { kind: "network_error", reason: "ECONNRESET" });
     expect(pool.status()[0]).toMatchObject({ state: "disabled", isAvailable: false, failureCount: 3 });
     expect(pool.acquire("gemini-2.5-flash")).toBeUndefined();
-    expect(pool.unavailability("gemini-2.5-flash").allDisabled).toBe(false);
+    // Disabled is disabled (the client hears 503), with the probe a minute away as the time to retry.
+    expect(pool.unavailability("gemini-2.5-flash")).toMatchObject({
+      allDisabled: true,
+      nextProbeAt: now() + 60_000,
+    });
   });
 
   test("an overloaded model (503) is not the key's fault", () => {
     const { pool } = poolWith(["fake-key-alpha-0001"]);
     for (let attempt = 0; attempt < 5; attempt++) {
-      pool.reportFailure(acquire(pool), { kind: "server_error", reason: "503", countsAsFailure: false });
+      reportVerdict(pool, acquire(pool), { kind: "server_error", reason: "503", countsAsFailure: false });
     }
     expect(pool.status()[0]).toMatchObject({ state: "active", failureCount: 0 });
   });
 
   test("a key disabled by failures is probed again after a pause that grows", () => {
     const { pool, advance } = poolWith(["fake-key-alpha-0001"]);
-    for (let attempt = 0; attempt < 3; attempt++) pool.reportFailure(acquire(pool), serverError);
+    for (let attempt = 0; attempt < 3; attempt++) reportVerdict(pool, acquire(pool), serverError);
     expect(pool.acquire("gemini-2.5-flash")).toBeUndefined();
     advance(60_000);
     const probe = acquire(pool);
     expect(probe.probe).toBe(true);
     // Only one probe at a time.
     expect(pool.acquire("gemini-2.5-flash")).toBeUndefined();
-    pool.reportFailure(probe, serverError);
+    reportVerdict(pool, probe, serverError);
     advance(60_000);
     expect(pool.acquire("gemini-2.5-flash")).toBeUndefined();
     advance(60_000);
@@ -147,7 +168,7 @@ describe("KeyPool failures", () => {
 
   test("an invalid key is disabled at once and never probed", () => {
     const { pool, advance } = poolWith(["fake-key-alpha-0001"]);
-    pool.reportFailure(acquire(pool), { kind: "invalid_key", reason: "key not valid" });
+    reportVerdict(pool, acquire(pool), { kind: "invalid_key", reason: "key not valid" });
     expect(pool.status()[0]).toMatchObject({ state: "disabled", lastError: "key not valid" });
     advance(24 * 3_600_000);
     expect(pool.acquire("gemini-2.5-flash")).toBeUndefined();
@@ -157,7 +178,7 @@ describe("KeyPool failures", () => {
   test("the client's own mistakes are never charged", () => {
     const { pool } = poolWith(["fake-key-alpha-0001"]);
     for (let attempt = 0; attempt < 5; attempt++) {
-      pool.reportFailure(acquire(pool), {
+      reportVerdict(pool, acquire(pool), {
         kind: "client_error",
         error: new GatewayError({ status: 400, message: "bad" }),
       });
@@ -167,8 +188,8 @@ describe("KeyPool failures", () => {
 
   test("reset brings every key back", () => {
     const { pool, now } = poolWith();
-    pool.reportFailure(acquire(pool), { kind: "invalid_key", reason: "key not valid" });
-    pool.reportFailure(acquire(pool), {
+    reportVerdict(pool, acquire(pool), { kind: "invalid_key", reason: "key not valid" });
+    reportVerdict(pool, acquire(pool), {
       kind: "rate_limited",
       until: now() + 60_000,
       reason: "rate limited",
@@ -181,8 +202,8 @@ describe("KeyPool failures", () => {
 describe("KeyPool when nothing is usable", () => {
   test("reports the earliest moment a key frees up", () => {
     const { pool, now } = poolWith(["fake-key-alpha-0001", "fake-key-bravo-0002"]);
-    pool.reportFailure(acquire(pool), { kind: "rate_limited", until: now() + 30_000, reason: "minute" });
-    pool.reportFailure(acquire(pool), { kind: "rate_limited", until: now() + 10_000, reason: "minute" });
+    reportVerdict(pool, acquire(pool), { kind: "rate_limited", until: now() + 30_000, reason: "minute" });
+    reportVerdict(pool, acquire(pool), { kind: "rate_limited", until: now() + 10_000, reason: "minute" });
     expect(pool.unavailability("gemini-2.5-flash")).toEqual({
       retryAt: now() + 10_000,
       spentForDay: false,
@@ -193,7 +214,7 @@ describe("KeyPool when nothing is usable", () => {
   test("says when every key is spent for the day", () => {
     const { pool, now } = poolWith(["fake-key-alpha-0001", "fake-key-bravo-0002"]);
     for (let index = 0; index < 2; index++) {
-      pool.reportFailure(acquire(pool), {
+      reportVerdict(pool, acquire(pool), {
         kind: "quota_exhausted",
         until: now() + 5 * 3_600_000,
         reason: "day",
@@ -207,7 +228,7 @@ describe("KeyPool when nothing is usable", () => {
 describe("KeyPool key set", () => {
   test("reloading keeps the state of kept keys and reports additions and removals", () => {
     const { pool } = poolWith(["fake-key-alpha-0001", "fake-key-bravo-0002"]);
-    pool.reportFailure(acquire(pool), { kind: "invalid_key", reason: "key not valid" });
+    reportVerdict(pool, acquire(pool), { kind: "invalid_key", reason: "key not valid" });
     const result = pool.setKeys([
       { key: "fake-key-alpha-0001", source: "file" },
       { key: "fake-key-charlie-0003", source: "file" },
@@ -227,8 +248,8 @@ describe("KeyPool key set", () => {
 
   test("memory survives an export and import", () => {
     const first = poolWith();
-    first.pool.reportFailure(acquire(first.pool), { kind: "invalid_key", reason: "key not valid" });
-    first.pool.reportFailure(acquire(first.pool, "gemini-2.5-pro"), {
+    reportVerdict(first.pool, acquire(first.pool), { kind: "invalid_key", reason: "key not valid" });
+    reportVerdict(first.pool, acquire(first.pool, "gemini-2.5-pro"), {
       kind: "quota_exhausted",
       until: first.now() + 3_600_000,
       reason: "day",

@@ -1,6 +1,6 @@
 import { GatewayError } from "../errors.js";
+import { nextPacificMidnight } from "../keys/pacific-time.js";
 import type { UpstreamError } from "../upstream/upstream-error.js";
-import { nextPacificMidnight } from "./pacific-time.js";
 
 /** What one failed attempt means for the key that made it, and for the request. */
 export type Verdict =
@@ -14,7 +14,10 @@ export type Verdict =
   | { kind: "invalid_key"; reason: string }
   /** 5xx: try another key; `countsAsFailure` says whether it counts towards `MAX_FAILURES`. */
   | { kind: "server_error"; reason: string; countsAsFailure: boolean }
+  /** The connection broke, or failed in a way the key's path may be part of. */
   | { kind: "network_error"; reason: string }
+  /** Google could not be reached at all before any HTTP answer: no key could have avoided it. */
+  | { kind: "unreachable"; reason: string }
   | { kind: "timeout"; reason: string }
   /** The key's own proxy failed: try another key, charge nothing. */
   | { kind: "proxy_error"; reason: string }
@@ -51,8 +54,10 @@ export interface ClassifyOptions {
 }
 
 /**
- * The single classification table from an upstream failure to a verdict.
- * Sources: ../shared/reference/gemini-wire.md §4 (error bodies) and §9 (quotas).
+ * The single classification table from an upstream failure to a verdict: what Google's answer means
+ * (HTTP status, `google.rpc` details such as `QuotaFailure.quotaId`, `RetryInfo.retryDelay`,
+ * `ErrorInfo.reason`, as the fake Gemini in test/fake-gemini/errors.ts reproduces them). What a verdict
+ * does to the key and to the client is the rotation policy's (rotation-policy.ts).
  */
 export function classifyUpstreamError(error: UpstreamError, options: ClassifyOptions): Verdict {
   const random = options.random ?? Math.random;
@@ -65,6 +70,10 @@ export function classifyUpstreamError(error: UpstreamError, options: ClassifyOpt
       return { kind: "network_error", reason: error.message };
     case "network":
       return { kind: "network_error", reason: error.message };
+    case "unreachable":
+      return { kind: "unreachable", reason: `Google cannot be reached: ${error.message}` };
+    case "malformed":
+      return { kind: "server_error", reason: error.message, countsAsFailure: true };
     case "timeout":
       return { kind: "timeout", reason: error.message };
     case "proxy":
@@ -162,6 +171,7 @@ function clientError(error: UpstreamError): Verdict {
         status: 400,
         type: "invalid_request_error",
         code: "context_length_exceeded",
+        googleBody: error.body,
         message: allowed
           ? `This model's maximum context length is ${allowed} tokens. However, your messages resulted in ${used} tokens. (${message})`
           : `This model's maximum context length was exceeded. (${message})`,
@@ -171,7 +181,7 @@ function clientError(error: UpstreamError): Verdict {
   if (status === 404) {
     return {
       kind: "client_error",
-      error: new GatewayError({ status: 404, code: "model_not_found", message }),
+      error: new GatewayError({ status: 404, code: "model_not_found", message, googleBody: error.body }),
     };
   }
   return {
@@ -180,6 +190,7 @@ function clientError(error: UpstreamError): Verdict {
       status: status >= 400 && status < 500 ? status : 400,
       code: error.googleStatus?.toLowerCase() ?? null,
       message,
+      googleBody: error.body,
     }),
   };
 }

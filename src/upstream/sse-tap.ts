@@ -1,5 +1,4 @@
 import { createParser } from "eventsource-parser";
-import type { TokenUsage } from "./token-usage.js";
 
 /** Beyond this an event is not worth watching (a large inline image); the bytes still pass. */
 const MAX_WATCHED_EVENT_CHARS = 32 * 1024 * 1024;
@@ -8,14 +7,14 @@ const MAX_WATCHED_EVENT_CHARS = 32 * 1024 * 1024;
  * Watches an event stream that is relayed untouched: counts complete events, keeps the last token
  * usage, and notes an error event. It never changes a byte; a chunk it cannot read is only not watched.
  */
-export interface SseTap {
+export interface SseTap<Usage> {
   feed(chunk: Uint8Array): void;
   /** Complete events seen so far. */
   readonly events: number;
   /** The data of the first event that carried an error (`{"error":…}` or `[{"error":…}]`). */
   readonly errorText: string | undefined;
   /** The last usage any event reported. */
-  readonly usage: TokenUsage | undefined;
+  readonly usage: Usage | undefined;
 }
 
 export function isErrorPayload(json: unknown): boolean {
@@ -23,11 +22,11 @@ export function isErrorPayload(json: unknown): boolean {
   return Boolean(candidate) && typeof candidate === "object" && "error" in (candidate as object);
 }
 
-export function createSseTap(usageOf?: (json: unknown) => TokenUsage | undefined): SseTap {
+export function createSseTap<Usage>(usageOf?: (json: unknown) => Usage | undefined): SseTap<Usage> {
   const decoder = new TextDecoder();
   let events = 0;
   let errorText: string | undefined;
-  let usage: TokenUsage | undefined;
+  let usage: Usage | undefined;
   let watching = true;
 
   const parser = createParser({

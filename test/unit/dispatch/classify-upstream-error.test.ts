@@ -1,4 +1,4 @@
-import { classifyUpstreamError, type Verdict } from "../../../src/keys/classify-upstream-error.js";
+import { classifyUpstreamError, type Verdict } from "../../../src/dispatch/classify-upstream-error.js";
 import { GeminiClient } from "../../../src/upstream/gemini-client.js";
 import { UpstreamError } from "../../../src/upstream/upstream-error.js";
 import { geminiErrors } from "../../fake-gemini/errors.js";

@@ -1,0 +1,100 @@
+/**
+ * The one home of what a secret looks like and how it is hidden, for every place text leaves the
+ * process: log lines, metric labels, error messages, relayed upstream bytes.
+ */
+
+/** Anything shaped like a Google API key, even one the gateway does not know. */
+export const GOOGLE_KEY_SHAPE = /AIza[0-9A-Za-z_-]{20,}/;
+const GOOGLE_KEY_SHAPES = new RegExp(GOOGLE_KEY_SHAPE.source, "g");
+const WHOLE_GOOGLE_KEY = new RegExp(`^${GOOGLE_KEY_SHAPE.source}$`);
+
+/** Secrets shorter than this are not searched for (they would match ordinary words). */
+export const MIN_SECRET_LENGTH = 6;
+
+/** What a hidden key becomes in text that leaves the process. */
+export const REDACTED_KEY = "[redacted key]";
+
+/** Derived lists of frozen secret lists (a pool's keys): computed once per key set. */
+const unusualSecretsByList = new WeakMap<readonly (string | undefined)[], readonly string[]>();
+
+/**
+ * The secrets the key pattern does not already catch, long enough to search for, longest first (so a
+ * secret that contains another is hidden whole). A pool of thousands of ordinary keys then costs one
+ * regular expression, not thousands of searches.
+ */
+export function unusualSecrets(secrets: readonly (string | undefined)[]): readonly string[] {
+  const cached = unusualSecretsByList.get(secrets);
+  if (cached !== undefined) return cached;
+  const unusual = secrets
+    .filter(
+      (secret): secret is string =>
+        typeof secret === "string" && secret.length >= MIN_SECRET_LENGTH && !WHOLE_GOOGLE_KEY.test(secret),
+    )
+    .sort((first, second) => second.length - first.length);
+  // Only a list that cannot change may be remembered.
+  if (Object.isFrozen(secrets)) unusualSecretsByList.set(secrets, unusual);
+  return unusual;
+}
+
+/** Replaces every given secret in `text` (those the key pattern does not catch) with `replacement`. */
+export function hideKnownSecrets(
+  text: string,
+  secretLists: ReadonlyArray<readonly (string | undefined)[]>,
+  replacement: string,
+): string {
+  let result = text;
+  for (const secrets of secretLists) {
+    for (const secret of unusualSecrets(secrets)) {
+      if (result.includes(secret)) result = result.split(secret).join(replacement);
+    }
+  }
+  return result;
+}
+
+/** Replaces every key-shaped string in `text`. */
+export function hideKeyShapes(text: string, replacement = REDACTED_KEY): string {
+  return text.replace(GOOGLE_KEY_SHAPES, replacement);
+}
+
+/** Replaces every given secret and every key-shaped string in `text` with `[redacted key]`. */
+export function redactSecrets(
+  text: string,
+  secretLists: ReadonlyArray<readonly (string | undefined)[]>,
+): string {
+  return hideKeyShapes(hideKnownSecrets(text, secretLists, REDACTED_KEY));
+}
+
+/** Whether `text` holds a key-shaped string or one of the given secrets. */
+export function containsSecret(
+  text: string,
+  secretLists: ReadonlyArray<readonly (string | undefined)[]>,
+): boolean {
+  if (GOOGLE_KEY_SHAPE.test(text)) return true;
+  return secretLists.some((secrets) => unusualSecrets(secrets).some((secret) => text.includes(secret)));
+}
+
+/**
+ * Where a secret may begin at the end of `text` and continue in text not seen yet: the start of the
+ * longest suffix that is the beginning of a given secret or of a key-shaped string. `text.length`
+ * when nothing at the end could be part of a secret.
+ */
+export function secretTailStart(
+  text: string,
+  secretLists: ReadonlyArray<readonly (string | undefined)[]>,
+): number {
+  let start = text.length;
+  const keyTail = /A(?:I(?:z(?:a[0-9A-Za-z_-]*)?)?)?$/.exec(text);
+  if (keyTail) start = keyTail.index;
+  for (const secrets of secretLists) {
+    for (const secret of unusualSecrets(secrets)) {
+      const longest = Math.min(secret.length - 1, text.length);
+      for (let length = longest; length > 0 && text.length - length < start; length--) {
+        if (text.endsWith(secret.slice(0, length))) {
+          start = text.length - length;
+          break;
+        }
+      }
+    }
+  }
+  return start;
+}
