@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import express, { type Express, type NextFunction, type Request, type Response } from "express";
 import helmet from "helmet";
+import { adminOrConsoleSession, consoleLoginRoutes } from "./console/console-login.js";
 import { GatewayError } from "./errors.js";
 import type { Gateway } from "./gateway.js";
 import { requireAccessToken, requireAdmin } from "./http/auth.js";
@@ -16,6 +17,8 @@ import { openAIErrorEnvelope } from "./protocols/openai-chat/error-envelope.js";
 import { openAIChatRoutes } from "./protocols/openai-chat/route.js";
 import { openAIResponsesRoutes } from "./protocols/openai-responses/route.js";
 import { adminRoutes } from "./routes/admin.js";
+import { adminActivityRoutes } from "./routes/admin-activity.js";
+import { adminKeysRoutes } from "./routes/admin-keys.js";
 import { embeddingsRoutes } from "./routes/embeddings.js";
 import { healthRoutes } from "./routes/health.js";
 import { metricsRoutes } from "./routes/metrics.js";
@@ -71,14 +74,53 @@ export function createApp(gateway: Gateway): Express {
   app.use(collapseSlashes);
   app.use(requestId);
   app.use(helmet({ contentSecurityPolicy: false, crossOriginResourcePolicy: false }));
-  app.use(observeRequests(gateway));
+  app.use(
+    observeRequests({
+      logger: gateway.logger,
+      metrics: gateway.metrics,
+      activity: gateway.activity,
+      redact: gateway.redact,
+    }),
+  );
 
   app.use(healthRoutes(gateway.pool));
   app.use(metricsRoutes(gateway.metrics.registry));
   app.use("/status", requireAdmin(config.adminToken, { loopbackWithoutToken: false }));
   app.use(statusRoutes(gateway.pool));
-  app.use("/admin", requireAdmin(config.adminToken, { loopbackWithoutToken: true }));
-  app.use("/admin", express.json({ limit: "1mb" }));
+  const adminGuard = requireAdmin(config.adminToken, { loopbackWithoutToken: true });
+  // The console's login; a console session then opens /admin like the token does.
+  app.use(
+    consoleLoginRoutes({
+      adminToken: config.adminToken,
+      sessions: gateway.sessions,
+      throttle: gateway.loginThrottle,
+      adminGuard,
+      logger: gateway.logger,
+    }),
+  );
+  app.use("/admin", adminOrConsoleSession({ sessions: gateway.sessions, adminGuard }));
+  app.use("/admin", express.json({ limit: "2mb" }));
+  const keyViews = adminKeysRoutes({
+    pool: gateway.pool,
+    keys: gateway.keys,
+    activity: gateway.activity,
+    probeKey: (keyId, model, signal) => gateway.prober.probe(keyId, model, signal),
+    logger: gateway.logger,
+    sseKeepaliveMs: config.sseKeepaliveMs,
+  });
+  app.use(keyViews.router);
+  app.use(
+    adminActivityRoutes({
+      activity: gateway.activity,
+      poolCounts: () => gateway.pool.counts(),
+      keyViews: keyViews.viewsOf,
+      onKeyChange: (listener) => gateway.onKeyChange(listener),
+      historyDays: config.historyDays,
+      sseKeepaliveMs: config.sseKeepaliveMs,
+      now: gateway.now,
+      logger: gateway.logger,
+    }),
+  );
   app.use(adminRoutes(gateway));
 
   // A Gemini SDK left on its default /v1 hears where the native API lives (before the /v1 token check).

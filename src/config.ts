@@ -21,7 +21,15 @@ export interface Config {
   readonly maxAttempts: number;
   /** No new attempt starts once a request is this old. */
   readonly requestDeadlineMs: number;
+  /**
+   * `STATE_FILE`: names where state lives. The database (key state, usage history, request log) is this
+   * path with `.db` in place of `.json`; a JSON state file of an earlier version found here is imported once.
+   */
   readonly stateFile: string;
+  /** Days of usage history kept. */
+  readonly historyDays: number;
+  /** Rows of the request log kept (the newest). */
+  readonly requestLogMaxRows: number;
   readonly logLevel: "debug" | "info" | "warn" | "error";
   readonly redisUrl: string | undefined;
   /** Body size limit, in the `bytes` notation express understands ("25mb"). */
@@ -98,6 +106,15 @@ const environmentSchema = z.object({
     "set REQUEST_DEADLINE_MS in milliseconds such as 300000",
   ).default(300000),
   STATE_FILE: z.string().trim().min(1).default("./data/state.json"),
+  HISTORY_DAYS: positiveInteger("HISTORY_DAYS", "set HISTORY_DAYS to a number of days such as 30")
+    .refine((days) => days <= 3650, "HISTORY_DAYS must be at most 3650 (ten years)")
+    .default(30),
+  REQUEST_LOG_MAX_ROWS: positiveInteger(
+    "REQUEST_LOG_MAX_ROWS",
+    "set REQUEST_LOG_MAX_ROWS to a number of rows such as 100000",
+  )
+    .refine((rows) => rows <= 10_000_000, "REQUEST_LOG_MAX_ROWS must be at most 10000000")
+    .default(100_000),
   LOG_LEVEL: z
     .string()
     .trim()
@@ -175,6 +192,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv): Config {
     maxAttempts: env.MAX_ATTEMPTS,
     requestDeadlineMs: env.REQUEST_DEADLINE_MS,
     stateFile: env.STATE_FILE,
+    historyDays: env.HISTORY_DAYS,
+    requestLogMaxRows: env.REQUEST_LOG_MAX_ROWS,
     logLevel: env.LOG_LEVEL,
     redisUrl: env.REDIS_URL,
     bodyLimit: env.BODY_LIMIT,

@@ -1,5 +1,10 @@
 import { type Stats, unwatchFile, watchFile } from "node:fs";
+import { Redis } from "ioredis";
 import { type Config, ConfigError } from "./config.js";
+import { ConsoleSessions } from "./console/console-sessions.js";
+import { LoginThrottle } from "./console/login-throttle.js";
+import { RedisSessionStore } from "./console/redis-session-store.js";
+import { MemorySessionStore } from "./console/session-store.js";
 import { Dispatcher } from "./dispatch/dispatch.js";
 import { ChatEngine } from "./engine/chat-engine.js";
 import { createUsageRecorder } from "./engine/usage-recorder.js";
@@ -12,13 +17,21 @@ import { redactSecrets } from "./secrets/secret-patterns.js";
 import { GeminiEmbeddings } from "./services/gemini-embeddings.js";
 import { GeminiModels } from "./services/gemini-models.js";
 import { GeminiTokenCounter } from "./services/gemini-token-counter.js";
+import { KeyProber } from "./services/key-prober.js";
 import { createResponseStore } from "./state/create-response-store.js";
-import { FileStateStore } from "./state/file-state-store.js";
 import type { PersistedState } from "./state/persisted-state.js";
 import { RedisStateSync } from "./state/redis-state-sync.js";
 import type { ResponseStore } from "./state/response-store.js";
 import type { StateStore } from "./state/state-store.js";
 import { ThoughtSignatureCache } from "./state/thought-signature-cache.js";
+import { ActivityRecorder } from "./store/activity-recorder.js";
+import { databasePathFor, legacyStateFileFor } from "./store/database-path.js";
+import type { HistoryStore } from "./store/history-store.js";
+import { openDatabase } from "./store/open-database.js";
+import { RedisHistoryStore } from "./store/redis-history.js";
+import { SqliteHistoryStore } from "./store/sqlite-history.js";
+import { SqliteRequestLog } from "./store/sqlite-request-log.js";
+import { SqliteStateStore } from "./store/sqlite-state-store.js";
 import { GeminiClient } from "./upstream/gemini-client.js";
 
 /**
@@ -32,6 +45,17 @@ export interface Gateway {
   readonly pool: KeyPool;
   readonly keys: KeyManager;
   readonly store: StateStore;
+  /** Usage history and the request log, written in batches. */
+  readonly activity: ActivityRecorder;
+  /** Console logins. */
+  readonly sessions: ConsoleSessions;
+  readonly loginThrottle: LoginThrottle;
+  /** The clock every key decision uses (injectable for tests). */
+  readonly now: () => number;
+  /** Probes one key for a key check (the pool learns from it as from a request). */
+  readonly prober: KeyProber;
+  /** Hears each change of a key's state (an id), or of many keys at once (none); answers the unsubscribe. */
+  onKeyChange(listener: (keyId?: string) => void): () => void;
   /** Answers chat requests of every protocol. */
   readonly engine: ChatEngine;
   /** Stored OpenAI Responses (`previous_response_id`, `GET /v1/responses/{id}`). */
@@ -75,17 +99,39 @@ const DEFAULT_KEYS_FILE_POLL_MS = 2_000;
 export async function createGateway(config: Config, overrides: GatewayOverrides = {}): Promise<Gateway> {
   const logger = overrides.logger ?? createLogger({ level: config.logLevel });
   const now = overrides.now ?? Date.now;
+  // One database file holds key state, usage history and the request log; with Redis, key state,
+  // history and console sessions are shared by every replica there, and the database keeps this
+  // replica's request log.
+  let database: ReturnType<typeof openDatabase>;
+  try {
+    database = openDatabase(databasePathFor(config.stateFile), logger);
+  } catch (error) {
+    throw new ConfigError(`STATE_FILE (${config.stateFile}): ${(error as Error).message}`);
+  }
+  const shared = config.redisUrl
+    ? new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2 })
+    : undefined;
+  shared?.on("error", (error: Error) => logger.warn({ error: error.message }, "redis connection error"));
   const store: StateStore = config.redisUrl
     ? new RedisStateSync(config.redisUrl, logger)
-    : new FileStateStore(config.stateFile, logger);
+    : new SqliteStateStore(database, logger, legacyStateFileFor(config.stateFile));
+  // The console's live feed hears every change of key state, this replica's and (through Redis) the others'.
+  const keyListeners = new Set<(keyId?: string) => void>();
+  const announceKeyChange = (keyId?: string) => {
+    for (const listener of keyListeners) listener(keyId);
+  };
   const pool = new KeyPool({
     maxFailures: config.maxFailures,
-    onChange: (keyId) => store.keyChanged(keyId),
+    onChange: (keyId) => {
+      store.keyChanged(keyId);
+      announceKeyChange(keyId);
+    },
     now,
   });
-  const keys = new KeyManager(pool, { keysFile: config.keysFile, extraKeys: config.extraKeys }, () =>
-    store.keySetChanged(),
-  );
+  const keys = new KeyManager(pool, { keysFile: config.keysFile, extraKeys: config.extraKeys }, () => {
+    store.keySetChanged();
+    announceKeyChange();
+  });
   const signatures = new ThoughtSignatureCache({ onChange: (pairs) => store.signaturesRemembered(pairs) });
   const metrics = new Metrics({
     keyCounts: () => pool.counts(),
@@ -123,8 +169,14 @@ export async function createGateway(config: Config, overrides: GatewayOverrides 
       keySet: () => keys.saved(),
     },
     {
-      applyKeyMemory: (memories) => pool.importMemory(memories),
-      applyKeySet: (keySet) => keys.applyShared(keySet),
+      applyKeyMemory: (memories) => {
+        pool.importMemory(memories);
+        for (const keyId of Object.keys(memories)) announceKeyChange(keyId);
+      },
+      applyKeySet: (keySet) => {
+        keys.applyShared(keySet);
+        announceKeyChange();
+      },
       applySignatures: (pairs) => signatures.import(pairs),
     },
   );
@@ -142,6 +194,19 @@ export async function createGateway(config: Config, overrides: GatewayOverrides 
         }
       })
     : () => {};
+
+  if (shared) await shared.connect().catch(() => {});
+  const history: HistoryStore = shared
+    ? new RedisHistoryStore(shared, config.historyDays, now)
+    : new SqliteHistoryStore(database);
+  const activity = new ActivityRecorder({
+    history,
+    requestLog: new SqliteRequestLog(database, config.requestLogMaxRows),
+    logger,
+    now,
+    historyDays: config.historyDays,
+    availability: () => ({ available: pool.counts().available, total: pool.size }),
+  });
 
   const dispatcher = new Dispatcher({
     pool,
@@ -174,6 +239,15 @@ export async function createGateway(config: Config, overrides: GatewayOverrides 
     keys,
     store,
     responses,
+    activity,
+    sessions: new ConsoleSessions(shared ? new RedisSessionStore(shared) : new MemorySessionStore(now), now),
+    loginThrottle: new LoginThrottle(now),
+    now,
+    prober: new KeyProber(dispatcher, (facts) => activity.upstreamWork(facts)),
+    onKeyChange(listener) {
+      keyListeners.add(listener);
+      return () => keyListeners.delete(listener);
+    },
     engine,
     models: new GeminiModels(dispatcher),
     embeddings: new GeminiEmbeddings(dispatcher, usage),
@@ -202,6 +276,9 @@ export async function createGateway(config: Config, overrides: GatewayOverrides 
       stopWatching();
       await store.close();
       await responses.close();
+      await activity.close();
+      database.close();
+      shared?.disconnect();
       await client.close();
     },
   };

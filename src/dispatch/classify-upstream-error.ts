@@ -9,9 +9,9 @@ export type Verdict =
   /** A 429 with nothing to go by: a short rest that the pool lengthens on repeats. */
   | { kind: "rate_limited_unspecified"; reason: string }
   /** Per-day quota spent, or a model the key is not offered (`limit: 0`): the pair rests until `until`. */
-  | { kind: "quota_exhausted"; until: number; reason: string }
+  | { kind: "quota_exhausted"; until: number; reason: string; modelUnavailable?: true }
   /** Invalid, leaked, suspended key, or the API disabled for its project: disabled until reset. */
-  | { kind: "invalid_key"; reason: string }
+  | { kind: "invalid_key"; reason: string; suspended?: true }
   /** 5xx: try another key; `countsAsFailure` says whether it counts towards `MAX_FAILURES`. */
   | { kind: "server_error"; reason: string; countsAsFailure: boolean }
   /** The connection broke, or failed in a way the key's path may be part of. */
@@ -94,13 +94,11 @@ function classifyHttpError(error: UpstreamError, now: number, random: () => numb
   if (status === 429 || error.googleStatus === "RESOURCE_EXHAUSTED") {
     return classifyQuotaError(error, now, random);
   }
-  if (error.reason && KEY_REASONS.has(error.reason)) {
-    return { kind: "invalid_key", reason: describeKeyProblem(error) };
-  }
-  if (status === 401) return { kind: "invalid_key", reason: describeKeyProblem(error) };
+  if (error.reason && KEY_REASONS.has(error.reason)) return invalidKey(error);
+  if (status === 401) return invalidKey(error);
   if (status === 403) {
     if (RESOURCE_PERMISSION.test(message)) return clientError(error);
-    return { kind: "invalid_key", reason: describeKeyProblem(error) };
+    return invalidKey(error);
   }
   if (status === 408) return { kind: "timeout", reason: "upstream answered 408 Request Timeout" };
   if (status >= 500) {
@@ -118,18 +116,24 @@ function classifyHttpError(error: UpstreamError, now: number, random: () => numb
 function classifyQuotaError(error: UpstreamError, now: number, random: () => number): Verdict {
   const jitter = Math.floor(random() * MAX_JITTER_MS);
   const perDay = error.quotaIds.find((quotaId) => /PerDay/i.test(quotaId));
+  const notOffered = /limit: 0\b/.test(error.message);
   if (perDay) {
-    return {
-      kind: "quota_exhausted",
-      until: nextPacificMidnight(now),
-      reason: `daily quota spent (${perDay})`,
-    };
+    // A model the key is not offered reports a per-day violation too, with limit 0.
+    return notOffered
+      ? {
+          kind: "quota_exhausted",
+          until: nextPacificMidnight(now),
+          reason: "model not available to this key (limit: 0)",
+          modelUnavailable: true,
+        }
+      : { kind: "quota_exhausted", until: nextPacificMidnight(now), reason: `daily quota spent (${perDay})` };
   }
-  if (/limit: 0\b/.test(error.message)) {
+  if (notOffered) {
     return {
       kind: "quota_exhausted",
       until: now + DAY_MS,
       reason: "model not available to this key (limit: 0)",
+      modelUnavailable: true,
     };
   }
   const quotaId = error.quotaIds[0];
@@ -148,10 +152,20 @@ function classifyQuotaError(error: UpstreamError, now: number, random: () => num
   return { kind: "rate_limited_unspecified", reason: "rate limited (429 without quota details)" };
 }
 
+function invalidKey(error: UpstreamError): Verdict {
+  const reason = describeKeyProblem(error);
+  // Said apart from "not valid" for an operator's key check; the pool treats both alike.
+  return reason === SUSPENDED
+    ? { kind: "invalid_key", reason, suspended: true }
+    : { kind: "invalid_key", reason };
+}
+
+const SUSPENDED = "key suspended";
+
 function describeKeyProblem(error: UpstreamError): string {
   if (/leaked/i.test(error.message)) return "key reported as leaked";
   if (error.reason === "API_KEY_INVALID" || /API key not valid/i.test(error.message)) return "key not valid";
-  if (error.reason === "CONSUMER_SUSPENDED" || /suspended/i.test(error.message)) return "key suspended";
+  if (error.reason === "CONSUMER_SUSPENDED" || /suspended/i.test(error.message)) return SUSPENDED;
   if (error.reason === "SERVICE_DISABLED") return "Generative Language API disabled for this key's project";
   if (error.reason) return `key refused (${error.reason})`;
   return `key refused (${error.status ?? "?"} ${error.googleStatus ?? ""})`.replace(" )", ")");

@@ -106,6 +106,49 @@ export class Dispatcher {
   }
 
   /**
+   * One attempt on one named key, without moving on to another (an operator's key check): the same
+   * reads, the same classification and rotation policy, the same pool updates and metrics as a request.
+   */
+  async attemptWithKey<T>(
+    keyId: string,
+    request: DispatchRequest,
+    attempt: (upstream: UpstreamAttempt) => Promise<T>,
+  ): Promise<{ ok: true; value: T } | { ok: false; verdict: Verdict }> {
+    const { pool, metrics } = this.options;
+    const lease = pool.leaseFor(keyId, request.model);
+    if (!lease) throw new Error(`no key with id ${keyId}`);
+    noteUpstreamKey(lease.id);
+    const attemptStartedAt = performance.now();
+    const upstream = new UpstreamAttempt(
+      this.options.client,
+      lease,
+      { signal: request.signal, timeoutMs: this.options.requestTimeoutMs },
+      {
+        brokeAfterStart: (error) => {
+          this.settle(lease, error, "check failed after it started");
+        },
+        ended: () => metrics.upstreamRequests.inc({ model: lease.model, outcome: "ok" }),
+      },
+    );
+    try {
+      const value = await attempt(upstream);
+      metrics.upstreamFirstByte.observe(
+        { model: lease.model },
+        (performance.now() - attemptStartedAt) / 1000,
+      );
+      pool.reportSuccess(lease);
+      if (!upstream.settlesLater) metrics.upstreamRequests.inc({ model: lease.model, outcome: "ok" });
+      return { ok: true, value };
+    } catch (error) {
+      if (!(error instanceof UpstreamError)) {
+        pool.release(lease);
+        throw error;
+      }
+      return { ok: false, verdict: this.settle(lease, error, "key check failed") };
+    }
+  }
+
+  /**
    * The one path of a failed attempt, before or after its answer started: classified once (on the
    * injected clock), applied to the key by the rotation policy, counted once, logged.
    */

@@ -3,6 +3,7 @@ import type { Dispatched } from "../dispatch/dispatch.js";
 import type { GeminiGenerateContentResponse } from "../gemini/wire-types.js";
 import { eitherSignal } from "../http/either-signal.js";
 import { EVENT_STREAM_HEADERS, StreamWriter } from "../http/stream-writer.js";
+import { noteRequestError } from "../observability/request-context.js";
 import { ClientGoneError } from "../upstream/gemini-client.js";
 import type { AnswerFailure, AnswerSummary, StreamEncoder } from "./answer-events.js";
 import { answerUsageOf } from "./answer-usage.js";
@@ -66,6 +67,7 @@ export async function streamAnswer(
   /** Ends the started stream with the encoder's error event, unless nobody is listening any more. */
   const fail = async (failure: AnswerFailure) => {
     if (writer.isClosed) return;
+    noteRequestError(failure.message);
     await writer.write(encoder.fail(failure, summary));
   };
   /** A started stream broke: say why, unless the client itself has gone. */

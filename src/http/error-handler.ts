@@ -1,6 +1,7 @@
 import type { NextFunction, Request, Response } from "express";
 import { GatewayError } from "../errors.js";
 import type { Logger } from "../observability/logger.js";
+import { noteRequestError } from "../observability/request-context.js";
 import { ClientGoneError } from "../upstream/gemini-client.js";
 import { type ErrorEnvelope, envelopeFor, type MountedEnvelope } from "./error-envelope.js";
 
@@ -78,6 +79,7 @@ export function errorHandler(options: {
       response.destroy();
       return;
     }
+    noteRequestError(redact(gatewayError.message));
     for (const [name, value] of Object.entries(gatewayError.headers)) response.setHeader(name, value);
     const envelope = envelopeFor(request.path, options.envelopes, options.fallback);
     response.status(gatewayError.status).json(envelope.body(gatewayError));

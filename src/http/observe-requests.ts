@@ -1,13 +1,23 @@
 import type { NextFunction, Request, Response } from "express";
+import { clientProtocolOf } from "../observability/client-protocol.js";
 import type { Logger } from "../observability/logger.js";
 import type { Metrics } from "../observability/metrics.js";
 import { type RequestFacts, runWithRequestFacts } from "../observability/request-context.js";
+import type { RequestLogEntry } from "../store/request-log.js";
+
+/** Where each request's upstream work and log row go (the usage history and the request log). */
+export interface RequestActivity {
+  upstreamWork(facts: RequestFacts): void;
+  request(entry: RequestLogEntry): void;
+}
 
 /** Requests that no route matched (refused by a guard, too large, unknown) are labelled by their area. */
 const AREAS = ["/v1beta/openai", "/v1beta", "/v1", "/admin"] as const;
 const CLIENT_CLOSED_REQUEST = 499;
 /** Probes that arrive every few seconds; their successful lines are logged at debug level only. */
 const QUIET_ROUTES = new Set(["/health", "/metrics"]);
+/** An error message in the request log is cut to this many characters. */
+const MAX_ERROR_LENGTH = 1_000;
 
 /**
  * The route label: the matched route's pattern (`/v1/models/:id`), never the raw path, which can hold
@@ -37,8 +47,13 @@ function routePattern(request: Request): string | undefined {
  * its last byte): route pattern, model, status, the key that served it (by id), upstream attempts and
  * latency, tokens. What dispatch and the metrics learn on the way is gathered in the request's facts.
  */
-export function observeRequests(dependencies: { logger: Logger; metrics: Metrics }) {
-  const { logger, metrics } = dependencies;
+export function observeRequests(dependencies: {
+  logger: Logger;
+  metrics: Metrics;
+  activity?: RequestActivity;
+  redact?: (text: string) => string;
+}) {
+  const { logger, metrics, activity } = dependencies;
   return (request: Request, response: Response, next: NextFunction): void => {
     const startedAt = performance.now();
     const path = request.path;
@@ -65,6 +80,31 @@ export function observeRequests(dependencies: { logger: Logger; metrics: Metrics
         // The client left before the answer was complete.
         ...(response.writableFinished ? {} : { aborted: true }),
       };
+      if (activity) {
+        activity.upstreamWork(facts);
+        const protocol = clientProtocolOf(path);
+        if (protocol) {
+          const totalMs = Math.round(seconds * 1000);
+          activity.request({
+            time: Date.now() - totalMs,
+            requestId: typeof response.locals.requestId === "string" ? response.locals.requestId : null,
+            route,
+            protocol,
+            model: model ? metrics.modelLabel(model) : null,
+            keyId: facts.keyId ?? null,
+            status,
+            attempts: facts.attempts,
+            firstByteMs:
+              facts.answerStartedAt === undefined ? null : Math.round(facts.answerStartedAt - startedAt),
+            totalMs,
+            tokens: facts.tokens ?? { prompt: 0, completion: 0, reasoning: 0, cached: 0 },
+            error:
+              facts.error === undefined
+                ? null
+                : (dependencies.redact?.(facts.error) ?? facts.error).slice(0, MAX_ERROR_LENGTH),
+          });
+        }
+      }
       if (status >= 500) logger.warn(line, "request");
       else if (QUIET_ROUTES.has(route) && status < 400) logger.debug(line, "request");
       else logger.info(line, "request");

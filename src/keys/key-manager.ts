@@ -1,4 +1,5 @@
 import { keyIdOf, maskKey } from "./key-identity.js";
+import { KeyLabels } from "./key-labels.js";
 import type { KeyPool } from "./key-pool.js";
 import { type KeyEntry, loadKeyEntries } from "./load-keys.js";
 
@@ -16,6 +17,8 @@ export class KeyManager {
   private configuredEntries: KeyEntry[] = [];
   private addedEntries: KeyEntry[] = [];
   private readonly removedIds = new Set<string>();
+  /** Each key's label (from its line, or set at runtime). */
+  readonly labels = new KeyLabels();
 
   constructor(
     private readonly pool: KeyPool,
@@ -24,14 +27,23 @@ export class KeyManager {
   ) {}
 
   /** Restores runtime additions and removals saved earlier. */
-  restore(saved: { addedKeys: KeyEntry[]; removedKeyIds: string[] }): void {
+  restore(saved: {
+    addedKeys: KeyEntry[];
+    removedKeyIds: string[];
+    labels?: Record<string, string | null>;
+  }): void {
     this.addedEntries = saved.addedKeys.map((entry) => ({ ...entry }));
+    this.labels.importOverrides(saved.labels ?? {});
     this.removedIds.clear();
     for (const id of saved.removedKeyIds) this.removedIds.add(id);
   }
 
   /** Takes the runtime additions and removals another replica made, and applies them now. */
-  applyShared(saved: { addedKeys: KeyEntry[]; removedKeyIds: string[] }): ReloadResult {
+  applyShared(saved: {
+    addedKeys: KeyEntry[];
+    removedKeyIds: string[];
+    labels?: Record<string, string | null>;
+  }): ReloadResult {
     this.restore(saved);
     return this.apply({ announce: false });
   }
@@ -49,12 +61,26 @@ export class KeyManager {
   }
 
   addKey(entry: KeyEntry): { id: string; key: string; added: boolean } {
+    const [result] = this.addKeys([entry]);
     const id = keyIdOf(entry.key);
-    this.removedIds.delete(id);
-    const known = this.pool.has(id);
-    if (!this.addedEntries.some((added) => added.key === entry.key)) this.addedEntries.push(entry);
+    return result ?? { id, key: maskKey(entry.key), added: false };
+  }
+
+  /** Adds many keys at once (a pasted import): one change of the key set, whatever their number. */
+  addKeys(entries: readonly KeyEntry[]): Array<{ id: string; key: string; added: boolean }> {
+    const known = new Set(this.addedEntries.map((added) => added.key));
+    const results = entries.map((entry) => {
+      const id = keyIdOf(entry.key);
+      this.removedIds.delete(id);
+      const added = !this.pool.has(id);
+      if (!known.has(entry.key)) {
+        this.addedEntries.push(entry);
+        known.add(entry.key);
+      }
+      return { id, key: maskKey(entry.key), added };
+    });
     this.apply({ announce: true });
-    return { id, key: maskKey(entry.key), added: !known };
+    return results;
   }
 
   removeKey(id: string): boolean {
@@ -65,10 +91,19 @@ export class KeyManager {
     return true;
   }
 
-  saved(): { addedKeys: KeyEntry[]; removedKeyIds: string[] } {
+  /** Sets a key's label at runtime (null removes it); false when there is no such key. */
+  setLabel(id: string, label: string | null): boolean {
+    if (!this.pool.has(id)) return false;
+    this.labels.set(id, label);
+    this.onChange();
+    return true;
+  }
+
+  saved(): { addedKeys: KeyEntry[]; removedKeyIds: string[]; labels: Record<string, string | null> } {
     return {
       addedKeys: this.addedEntries.map((entry) => ({ ...entry })),
       removedKeyIds: [...this.removedIds],
+      labels: this.labels.exportOverrides(),
     };
   }
 
@@ -79,6 +114,7 @@ export class KeyManager {
       ...this.addedEntries.map((entry) => ({ ...entry, source: "admin" as const })),
     ].filter((entry) => !this.removedIds.has(keyIdOf(entry.key)));
     const { added, removed } = this.pool.setKeys(entries);
+    this.labels.setConfigured(entries);
     if (options.announce) this.onChange();
     return { totalKeys: this.pool.size, added: added.length, removed: removed.length };
   }

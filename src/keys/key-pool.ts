@@ -242,6 +242,16 @@ export class KeyPool {
     this.cursors.set(model, position);
   }
 
+  /**
+   * A lease on one named key whatever its state, for an operator's check of that key: its outcome is
+   * reported like any attempt's, so the pool learns from it as from a real request.
+   */
+  leaseFor(id: string, model: string | undefined): KeyLease | undefined {
+    const record = this.find(id);
+    if (!record) return undefined;
+    return { id: record.id, key: record.key, proxy: record.proxy, model: normalizeModel(model), probe: true };
+  }
+
   private usability(record: KeyRecord, model: string, now: number): "yes" | "probe" | "no" {
     const { disabled } = record.memory;
     if (disabled) {

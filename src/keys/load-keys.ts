@@ -1,41 +1,56 @@
 import { readFile } from "node:fs/promises";
 import { ConfigError } from "../config.js";
+import { labelProblem } from "./key-labels.js";
 
 export interface KeyEntry {
   key: string;
   /** An HTTP(S) proxy for this key's upstream calls (`proxy=` on its line). */
   proxy?: string;
+  /** A label for filtering and acting on keys in groups (`label=` on its line). */
+  label?: string;
 }
 
 /**
  * Parses the keys file: one key per line, blank lines and `#` comments ignored, spaces trimmed,
- * duplicates counted once. A line may add `proxy=http://host:port` after the key.
+ * duplicates counted once. A line may add `proxy=http://host:port` and `label=<name>` after the key.
  */
 export function parseKeysText(text: string, source: string): KeyEntry[] {
   const entries: KeyEntry[] = [];
-  const lines = text.split(/\r?\n/);
-  for (const [index, rawLine] of lines.entries()) {
-    const line = rawLine.trim();
-    if (line === "" || line.startsWith("#")) continue;
-    const [key, ...options] = line.split(/\s+/);
-    if (!key) continue;
-    const entry: KeyEntry = { key };
-    for (const option of options) {
-      if (option.startsWith("#")) break;
-      const proxy = option.match(/^proxy=(.+)$/)?.[1];
-      if (!proxy) {
-        throw new ConfigError(
-          `${source} line ${index + 1}: unknown option "${option.split("=")[0]}" after the key; only proxy=http://host:port is allowed`,
-        );
-      }
-      if (!/^https?:\/\/[^\s]+$/.test(proxy)) {
-        throw new ConfigError(`${source} line ${index + 1}: proxy must be an http:// or https:// URL`);
-      }
-      entry.proxy = proxy;
-    }
-    entries.push(entry);
+  for (const [index, line] of text.split(/\r?\n/).entries()) {
+    const entry = parseKeyLine(line, `${source} line ${index + 1}`);
+    if (entry) entries.push(entry);
   }
   return entries;
+}
+
+/** One line of the keys file (or of a pasted import); undefined for a blank line or a comment. */
+export function parseKeyLine(rawLine: string, where: string): KeyEntry | undefined {
+  const line = rawLine.trim();
+  if (line === "" || line.startsWith("#")) return undefined;
+  const [key, ...options] = line.split(/\s+/);
+  if (!key) return undefined;
+  const entry: KeyEntry = { key };
+  for (const option of options) {
+    if (option.startsWith("#")) break;
+    const label = option.match(/^label=(.*)$/)?.[1];
+    if (label !== undefined) {
+      const problem = labelProblem(label);
+      if (problem) throw new ConfigError(`${where}: ${problem}`);
+      entry.label = label;
+      continue;
+    }
+    const proxy = option.match(/^proxy=(.+)$/)?.[1];
+    if (!proxy) {
+      throw new ConfigError(
+        `${where}: unknown option "${option.split("=")[0]}" after the key; only proxy=http://host:port and label=<name> are allowed`,
+      );
+    }
+    if (!/^https?:\/\/[^\s]+$/.test(proxy)) {
+      throw new ConfigError(`${where}: proxy must be an http:// or https:// URL`);
+    }
+    entry.proxy = proxy;
+  }
+  return entry;
 }
 
 /** Merges key lists, keeping the first occurrence of each key. */

@@ -3,16 +3,9 @@ import { withoutModelsPrefix } from "../gemini/model-id.js";
 import type { KeyState } from "../keys/key-pool.js";
 import { containsSecret } from "../secrets/secret-patterns.js";
 import { noteTokens, noteUpstreamAttempt, noteUpstreamLatency, type TokenType } from "./request-context.js";
+import type { UpstreamOutcome } from "./upstream-outcome.js";
 
-export type UpstreamOutcome =
-  | "ok"
-  | "rate_limited"
-  | "quota_exhausted"
-  | "invalid_key"
-  | "server_error"
-  | "client_error"
-  | "network_error"
-  | "timeout";
+export type { UpstreamOutcome };
 
 /** The `model` label of calls that name no model (model lists), whose key pool entry is `*`. */
 export const NO_MODEL_LABEL = "none";
@@ -96,7 +89,7 @@ export class Metrics {
     inc: (labels: { model: string; outcome: UpstreamOutcome }): void => {
       const model = this.modelLabel(labels.model);
       this.upstreamRequestsCounter.inc({ model, outcome: labels.outcome });
-      noteUpstreamAttempt(model);
+      noteUpstreamAttempt(model, labels.outcome);
     },
   };
 

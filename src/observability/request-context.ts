@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from "node:async_hooks";
+import type { UpstreamOutcome } from "./upstream-outcome.js";
 
 /** The kinds of tokens an answer reports, as the metrics and the request's log line count them. */
 export type TokenType = "prompt" | "completion" | "reasoning" | "cached";
@@ -17,6 +18,12 @@ export interface RequestFacts {
   /** Time until the upstream started answering, on the attempt that succeeded. */
   upstreamLatencyMs?: number;
   tokens?: Record<TokenType, number>;
+  /** Each upstream attempt's key, model (as labelled) and outcome, for the usage history. */
+  outcomes?: Array<{ keyId: string; model: string; outcome: UpstreamOutcome }>;
+  /** `performance.now()` when the upstream started answering the attempt that succeeded. */
+  answerStartedAt?: number;
+  /** What went wrong, as the client was told (secrets removed). */
+  error?: string;
 }
 
 const storage = new AsyncLocalStorage<RequestFacts>();
@@ -24,6 +31,11 @@ const storage = new AsyncLocalStorage<RequestFacts>();
 /** Runs `next` (the rest of the middleware chain) with a fresh record of facts. */
 export function runWithRequestFacts(facts: RequestFacts, next: () => void): void {
   storage.run(facts, next);
+}
+
+/** Runs `work` with its own record of facts (a key check's probe, which is no client request). */
+export function withRequestFacts<T>(facts: RequestFacts, work: () => T): T {
+  return storage.run(facts, work);
 }
 
 export function currentRequestFacts(): RequestFacts | undefined {
@@ -37,11 +49,14 @@ export function noteUpstreamKey(keyId: string): void {
 }
 
 /** An upstream attempt of the current request ended (in success or failure). */
-export function noteUpstreamAttempt(model: string): void {
+export function noteUpstreamAttempt(model: string, outcome: UpstreamOutcome): void {
   const facts = storage.getStore();
   if (!facts) return;
   facts.model ??= model;
   facts.attempts += 1;
+  if (facts.keyId === undefined) return;
+  facts.outcomes ??= [];
+  facts.outcomes.push({ keyId: facts.keyId, model, outcome });
 }
 
 export function noteUpstreamLatency(model: string, seconds: number): void {
@@ -49,6 +64,13 @@ export function noteUpstreamLatency(model: string, seconds: number): void {
   if (!facts) return;
   facts.model ??= model;
   facts.upstreamLatencyMs = Math.round(seconds * 1000);
+  facts.answerStartedAt = performance.now();
+}
+
+/** The request failed (before or after its answer started) with this message, secrets already removed. */
+export function noteRequestError(message: string): void {
+  const facts = storage.getStore();
+  if (facts) facts.error = message;
 }
 
 export function noteTokens(model: string, usage: Record<TokenType, number>): void {

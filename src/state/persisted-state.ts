@@ -11,6 +11,8 @@ import type { KeyEntry } from "../keys/load-keys.js";
 export interface KeySet {
   addedKeys: KeyEntry[];
   removedKeyIds: string[];
+  /** Labels set at runtime, by key id (null: the key's own label removed). */
+  labels?: Record<string, string | null>;
 }
 
 /** What is kept of one key; the compiler checks it against the pool's own `KeyMemory`. */
@@ -42,8 +44,11 @@ export const keyMemorySchema = z.object({
 
 /** Keys added and removed at runtime, which stay so across restarts and reloads. */
 export const keySetSchema = z.object({
-  addedKeys: z.array(z.object({ key: z.string().min(1), proxy: z.string().optional() })).default([]),
+  addedKeys: z
+    .array(z.object({ key: z.string().min(1), proxy: z.string().optional(), label: z.string().optional() }))
+    .default([]),
   removedKeyIds: z.array(z.string()).default([]),
+  labels: z.record(z.string(), z.string().nullable()).default({}),
 }) satisfies z.ZodType<KeySet>;
 
 /** The state file, and what a shared store loads: one schema for every store. */

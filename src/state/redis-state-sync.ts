@@ -75,6 +75,7 @@ export class RedisStateSync implements StateStore {
       keys,
       addedKeys: keySet.success ? keySet.data.addedKeys : [],
       removedKeyIds: keySet.success ? keySet.data.removedKeyIds : [],
+      labels: keySet.success ? keySet.data.labels : {},
       thoughtSignatures: {},
     };
   }

@@ -398,13 +398,20 @@ function megabytes(bytes: number): string {
           token: ADMIN_TOKEN,
         });
         expect(added.status).toBe(201);
-        const stateFile = inContainer("/app/data/state.json");
+        // STATE_FILE /app/data/state.json names the database /app/data/state.db.
+        const databaseFile = inContainer("/app/data/state.db");
         const saved = await waitFor(
           async () => {
-            const text = await readFile(stateFile, "utf8").catch(() => "");
-            return text.includes(ADDED_KEY) ? stat(stateFile) : undefined;
+            const { DatabaseSync } = await import("node:sqlite");
+            const database = new DatabaseSync(databaseFile, { readOnly: true });
+            try {
+              const row = database.prepare("SELECT value FROM meta WHERE name = 'key-set'").get();
+              return String(row?.value ?? "").includes(ADDED_KEY) ? stat(databaseFile) : undefined;
+            } finally {
+              database.close();
+            }
           },
-          { timeoutMs: 15_000, what: "the state file to hold the added key" },
+          { timeoutMs: 15_000, what: "the database to hold the added key" },
         );
         expect({ uid: saved.uid, gid: saved.gid }).toEqual({ uid: 1000, gid: 1000 });
 

@@ -100,7 +100,11 @@ describe("classifyUpstreamError: key verdicts", () => {
     ["project denied", geminiErrors.projectDenied(), "key refused (403 PERMISSION_DENIED)"],
     ["no key at all (403)", geminiErrors.missingKey(), "key refused (403 PERMISSION_DENIED)"],
   ])("%s disables the key", (_name, reply, reason) => {
-    expect(classify(reply)).toEqual({ kind: "invalid_key", reason });
+    expect(classify(reply)).toEqual({
+      kind: "invalid_key",
+      reason,
+      ...(reason === "key suspended" ? { suspended: true } : {}),
+    });
   });
 
   test("a 403 about a file the key cannot see is the client's problem, not the key's", () => {
