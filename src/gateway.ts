@@ -18,10 +18,8 @@ import { GeminiEmbeddings } from "./services/gemini-embeddings.js";
 import { GeminiModels } from "./services/gemini-models.js";
 import { GeminiTokenCounter } from "./services/gemini-token-counter.js";
 import { KeyProber } from "./services/key-prober.js";
-import { createResponseStore } from "./state/create-response-store.js";
 import type { PersistedState } from "./state/persisted-state.js";
 import { RedisStateSync } from "./state/redis-state-sync.js";
-import type { ResponseStore } from "./state/response-store.js";
 import type { StateStore } from "./state/state-store.js";
 import { ThoughtSignatureCache } from "./state/thought-signature-cache.js";
 import { ActivityRecorder } from "./store/activity-recorder.js";
@@ -29,8 +27,11 @@ import { databasePathFor, legacyStateFileFor } from "./store/database-path.js";
 import type { HistoryStore } from "./store/history-store.js";
 import { openDatabase } from "./store/open-database.js";
 import { RedisHistoryStore } from "./store/redis-history.js";
+import { RedisResponseStore } from "./store/redis-response-store.js";
+import type { ResponseStore } from "./store/response-store.js";
 import { SqliteHistoryStore } from "./store/sqlite-history.js";
 import { SqliteRequestLog } from "./store/sqlite-request-log.js";
+import { SqliteResponseStore } from "./store/sqlite-response-store.js";
 import { SqliteStateStore } from "./store/sqlite-state-store.js";
 import { GeminiClient } from "./upstream/gemini-client.js";
 
@@ -229,7 +230,9 @@ export async function createGateway(config: Config, overrides: GatewayOverrides 
     closing: closing.signal,
   });
 
-  const responses = createResponseStore(config, logger);
+  const responses: ResponseStore = shared
+    ? new RedisResponseStore(shared, logger)
+    : new SqliteResponseStore(database, logger);
 
   return {
     config,

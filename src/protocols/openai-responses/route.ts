@@ -6,7 +6,7 @@ import { invalidRequest } from "../../errors.js";
 import type { GeminiInlineData } from "../../gemini/wire-types.js";
 import { fetchRemoteMedia } from "../../media/fetch-remote-media.js";
 import { requestSignal } from "../../routes/request-signal.js";
-import type { ResponseStore } from "../../state/response-store.js";
+import type { ResponseStore } from "../../store/response-store.js";
 import { collectRemoteMediaUrls } from "./convert-input-items.js";
 import { convertResponsesRequest } from "./convert-responses-request.js";
 import { encodeResponsesStream } from "./encode-responses-stream.js";

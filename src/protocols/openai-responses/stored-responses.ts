@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { GatewayError, invalidRequest } from "../../errors.js";
-import type { ResponseStore } from "../../state/response-store.js";
+import type { ResponseStore } from "../../store/response-store.js";
 import { inputItemSchema, type ResponsesInputItem } from "./request-schema.js";
 import { responseIdOfItem } from "./response-ids.js";
 import type { ResponseObject } from "./response-object.js";

@@ -2,9 +2,7 @@
  * Reading conversations back from the response store: a chain of `previous_response_id`s, references to
  * stored items, and the 404s a client gets when part of it is gone.
  */
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import type { DatabaseSync } from "node:sqlite";
 import { GatewayError } from "../../../../src/errors.js";
 import { createLogger } from "../../../../src/observability/logger.js";
 import { outputItemIds } from "../../../../src/protocols/openai-responses/response-ids.js";
@@ -14,19 +12,20 @@ import {
   type StoredResponse,
   StoreReadBudget,
 } from "../../../../src/protocols/openai-responses/stored-responses.js";
-import { FileResponseStore } from "../../../../src/state/file-response-store.js";
+import { openDatabase } from "../../../../src/store/open-database.js";
+import { SqliteResponseStore } from "../../../../src/store/sqlite-response-store.js";
 
 const logger = createLogger({ level: "silent" });
-let folder: string;
-let store: FileResponseStore;
+let database: DatabaseSync;
+let store: SqliteResponseStore;
 
-beforeEach(async () => {
-  folder = await mkdtemp(join(tmpdir(), "stored-responses-"));
-  store = new FileResponseStore(folder, logger);
+beforeEach(() => {
+  database = openDatabase(":memory:", logger);
+  store = new SqliteResponseStore(database, logger);
 });
 afterEach(async () => {
   await store.close();
-  await rm(folder, { recursive: true, force: true });
+  database.close();
 });
 
 /** Stores a turn: the user's text in, the assistant's text out. */
