@@ -3,8 +3,7 @@ import type { Config } from "../../config.js";
 import type { ChatEngine } from "../../engine/chat-engine.js";
 import type { ChatPlan } from "../../engine/chat-plan.js";
 import { invalidRequest } from "../../errors.js";
-import type { GeminiInlineData } from "../../gemini/wire-types.js";
-import { fetchRemoteMedia } from "../../media/fetch-remote-media.js";
+import { fetchRemoteMediaForRequest } from "../../media/fetch-remote-media-for-request.js";
 import { requestSignal } from "../../routes/request-signal.js";
 import type { ResponseStore } from "../../store/response-store.js";
 import { collectRemoteMediaUrls } from "./convert-input-items.js";
@@ -29,7 +28,7 @@ export interface OpenAIResponsesServices {
   responses: ResponseStore;
   /** Thought signatures the gateway kept from its earlier answers, by call id. */
   lookupSignatures(callIds: readonly string[]): Promise<ReadonlyMap<string, string>>;
-  settings: Pick<Config, "reasoningOutput" | "allowPrivateMediaUrls" | "modelAliases">;
+  settings: Pick<Config, "reasoningOutput" | "allowPrivateMediaUrls" | "mediaLimits" | "modelAliases">;
 }
 
 /**
@@ -57,7 +56,12 @@ export function openAIResponsesRoutes(services: OpenAIResponsesServices): Router
       history,
       referencedItems,
       thoughtSignatures: await services.lookupSignatures(callIdsOf(everyItem)),
-      remoteMedia: await downloadRemoteMedia(collectRemoteMediaUrls(everyItem), settings, signal),
+      remoteMedia: await fetchRemoteMediaForRequest(collectRemoteMediaUrls(everyItem), {
+        signal,
+        allowPrivateAddresses: settings.allowPrivateMediaUrls,
+        limits: settings.mediaLimits,
+        response,
+      }),
       modelAliases: settings.modelAliases,
       reasoningOutput: settings.reasoningOutput,
     });
@@ -118,24 +122,5 @@ export function openAIResponsesRoutes(services: OpenAIResponsesServices): Router
 function callIdsOf(items: readonly ResponsesInputItem[]): string[] {
   return items.flatMap((item) =>
     item.type === "function_call" || item.type === "custom_tool_call" ? [item.call_id] : [],
-  );
-}
-
-/** Downloads the request's http(s) images before translation, which does no I/O. */
-async function downloadRemoteMedia(
-  urls: readonly string[],
-  settings: OpenAIResponsesServices["settings"],
-  signal: AbortSignal,
-): Promise<Map<string, GeminiInlineData>> {
-  return new Map(
-    await Promise.all(
-      urls.map(
-        async (url) =>
-          [
-            url,
-            await fetchRemoteMedia(url, { allowPrivateAddresses: settings.allowPrivateMediaUrls, signal }),
-          ] as const,
-      ),
-    ),
   );
 }
