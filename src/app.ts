@@ -17,6 +17,7 @@ import { anthropicMessagesRoutes } from "./protocols/anthropic-messages/route.js
 import { geminiErrorEnvelope } from "./protocols/gemini-native/error-envelope.js";
 import { openAIErrorEnvelope } from "./protocols/openai-chat/error-envelope.js";
 import { openAIChatRoutes } from "./protocols/openai-chat/route.js";
+import { openAIResponsesRoutes } from "./protocols/openai-responses/route.js";
 import { adminRoutes } from "./routes/admin.js";
 import { adminActivityRoutes } from "./routes/admin-activity.js";
 import { adminKeysRoutes } from "./routes/admin-keys.js";
@@ -149,6 +150,14 @@ export function createApp(gateway: Gateway): Express {
       engine: gateway.engine,
       lookupSignatures: (toolUseIds) => gateway.lookupSignatures(toolUseIds),
       countTokens: (model, body, signal) => gateway.tokenCounter.count(model, body, signal),
+      settings: config,
+    }),
+  );
+  app.use(
+    openAIResponsesRoutes({
+      engine: gateway.engine,
+      responses: gateway.responses,
+      lookupSignatures: (callIds) => gateway.lookupSignatures(callIds),
       settings: config,
     }),
   );

@@ -27,8 +27,11 @@ import { databasePathFor, legacyStateFileFor } from "./store/database-path.js";
 import type { HistoryStore } from "./store/history-store.js";
 import { openDatabase } from "./store/open-database.js";
 import { RedisHistoryStore } from "./store/redis-history.js";
+import { RedisResponseStore } from "./store/redis-response-store.js";
+import type { ResponseStore } from "./store/response-store.js";
 import { SqliteHistoryStore } from "./store/sqlite-history.js";
 import { SqliteRequestLog } from "./store/sqlite-request-log.js";
+import { SqliteResponseStore } from "./store/sqlite-response-store.js";
 import { SqliteStateStore } from "./store/sqlite-state-store.js";
 import { GeminiClient } from "./upstream/gemini-client.js";
 
@@ -56,6 +59,8 @@ export interface Gateway {
   onKeyChange(listener: (keyId?: string) => void): () => void;
   /** Answers chat requests of every protocol. */
   readonly engine: ChatEngine;
+  /** Stored OpenAI Responses (`previous_response_id`, `GET /v1/responses/{id}`). */
+  readonly responses: ResponseStore;
   /** Google's model list, read with a pool key. */
   readonly models: GeminiModels;
   /** Gemini embeddings over the pool. */
@@ -229,6 +234,10 @@ export async function createGateway(config: Config, overrides: GatewayOverrides 
     closing: closing.signal,
   });
 
+  const responses: ResponseStore = shared
+    ? new RedisResponseStore(shared, logger)
+    : new SqliteResponseStore(database, logger);
+
   return {
     config,
     logger,
@@ -236,6 +245,7 @@ export async function createGateway(config: Config, overrides: GatewayOverrides 
     pool,
     keys,
     store,
+    responses,
     activity,
     sessions: new ConsoleSessions(shared ? new RedisSessionStore(shared) : new MemorySessionStore(now), now),
     loginThrottle: new LoginThrottle(now),
@@ -272,6 +282,7 @@ export async function createGateway(config: Config, overrides: GatewayOverrides 
     async close() {
       stopWatching();
       await store.close();
+      await responses.close();
       await activity.close();
       database.close();
       shared?.disconnect();

@@ -1,5 +1,6 @@
 /**
- * The gateway's database: one SQLite file holding key state, usage history and the request log.
+ * The gateway's database: one SQLite file holding key state, usage history, the request log and stored
+ * OpenAI Responses (src/store/sqlite-response-store.ts).
  * Each entry of `MIGRATIONS` brings the schema one version further (`PRAGMA user_version` says how far
  * a file is); a released entry is never edited, a change is a new entry.
  *
@@ -69,6 +70,12 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX request_log_by_time ON request_log (time);
   CREATE INDEX request_log_by_key ON request_log (key_id, id);
+  `,
+  `
+  CREATE TABLE responses (
+    id TEXT PRIMARY KEY, saved_at INTEGER NOT NULL, bytes INTEGER NOT NULL, value TEXT NOT NULL
+  );
+  CREATE INDEX responses_by_age ON responses (saved_at);
   `,
 ];
 

@@ -78,7 +78,7 @@ function convertUserContentPart(
   }
 }
 
-function convertMediaUrl(url: string, context: UserContentContext, path: string): GeminiPart {
+export function convertMediaUrl(url: string, context: UserContentContext, path: string): GeminiPart {
   const inlineData = parseDataUrl(url);
   if (inlineData !== undefined) return { inlineData };
   if (url.startsWith(geminiFileUrlPrefix)) return { fileData: { fileUri: url } };
@@ -108,12 +108,12 @@ function convertFile(
   throw invalidRequest(`'${path}.file_data' is required.`, `${path}.file_data`);
 }
 
-function audioMimeType(format: string): string {
+export function audioMimeType(format: string): string {
   const normalized = format.toLowerCase();
   return normalized.includes("/") ? normalized : `audio/${normalized}`;
 }
 
-function mimeTypeFromFilename(filename: string | null | undefined): string {
+export function mimeTypeFromFilename(filename: string | null | undefined): string {
   const extension = filename?.split(".").at(-1)?.toLowerCase();
   return (extension !== undefined && mimeTypeByExtension[extension]) || "application/octet-stream";
 }

@@ -69,6 +69,8 @@ describe("README.md and README.zh-CN.md", () => {
       "GET /v1/models",
       "GET /v1/models/{id}",
       "POST /v1/chat/completions",
+      "POST /v1/responses",
+      "GET /v1/responses/{id}",
       "POST /v1/embeddings",
       "GET /v1beta/models",
       "POST /v1beta/models/{model}:{method}",
