@@ -323,7 +323,7 @@ async function texts(locator: Locator): Promise<string[]> {
     await page.getByText("1–100 of 200").waitFor();
   }, 120_000);
 
-  test("the request log filters by model and by status", async () => {
+  test("the request log filters by model, status and time", async () => {
     await page.getByRole("link", { name: "Log" }).click();
     const rows = page.locator("[data-testid=log-table] tbody tr");
     await rows.first().waitFor();
@@ -338,6 +338,16 @@ async function texts(locator: Locator): Promise<string[]> {
       what: "the successful requests",
     });
     for (const status of await texts(rows.locator("td:nth-child(6)"))) expect(status).toBe("200");
+    // From tomorrow on: nothing yet.
+    const tomorrow = new Date(Date.now() + 86_400_000);
+    const pad = (value: number) => String(value).padStart(2, "0");
+    await page
+      .getByLabel("From", { exact: true })
+      .fill(`${tomorrow.getFullYear()}-${pad(tomorrow.getMonth() + 1)}-${pad(tomorrow.getDate())}T00:00`);
+    await page.getByText("No request matches.").waitFor();
+    expect(await rows.count()).toBe(0);
+    await page.getByLabel("From", { exact: true }).fill("");
+    await rows.first().waitFor();
     await screenshot(page, "09-log");
   }, 60_000);
 

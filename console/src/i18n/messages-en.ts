@@ -105,6 +105,8 @@ export const english = {
   "log.filter.key": "Key id",
   "log.filter.route": "Route",
   "log.filter.protocol": "Protocol",
+  "log.filter.from": "From",
+  "log.filter.to": "To",
   "log.live": "Live",
   "log.column.time": "Time",
   "log.column.route": "Route",

@@ -107,6 +107,8 @@ export const chinese: Record<MessageName, string> = {
   "log.filter.key": "密钥 ID",
   "log.filter.route": "路由",
   "log.filter.protocol": "协议",
+  "log.filter.from": "从",
+  "log.filter.to": "到",
   "log.live": "实时",
   "log.column.time": "时间",
   "log.column.route": "路由",

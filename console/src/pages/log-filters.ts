@@ -11,6 +11,31 @@ export interface LogFilters {
   keyId: string;
   route: string;
   protocol: string;
+  /** As a `datetime-local` field holds it (`2026-11-30T09:30`, this browser's time zone), or empty. */
+  from: string;
+  to: string;
+}
+
+/** A `datetime-local` value as milliseconds, or undefined when empty or unreadable. */
+function localTime(value: string): number | undefined {
+  if (!value.trim()) return undefined;
+  const time = new Date(value.trim()).getTime();
+  return Number.isNaN(time) ? undefined : time;
+}
+
+/** The filters as `/admin/requests` takes them (times in ISO 8601, empty fields left out by the caller). */
+export function logQuery(filters: LogFilters): Record<string, string | undefined> {
+  const from = localTime(filters.from);
+  const to = localTime(filters.to);
+  return {
+    status: filters.status.trim(),
+    model: filters.model.trim(),
+    keyId: filters.keyId.trim(),
+    route: filters.route.trim(),
+    protocol: filters.protocol.trim(),
+    from: from === undefined ? undefined : new Date(from).toISOString(),
+    to: to === undefined ? undefined : new Date(to).toISOString(),
+  };
 }
 
 function statusMatches(status: number, wanted: string): boolean {
@@ -21,7 +46,12 @@ function statusMatches(status: number, wanted: string): boolean {
 }
 
 export function matchesLogFilters(row: LogRow, filters: LogFilters): boolean {
+  const time = Date.parse(row.time);
+  const from = localTime(filters.from);
+  const to = localTime(filters.to);
   return (
+    (from === undefined || time >= from) &&
+    (to === undefined || time <= to) &&
     statusMatches(row.status, filters.status.trim()) &&
     (!filters.model.trim() || row.model === filters.model.trim()) &&
     (!filters.keyId.trim() || row.keyId === filters.keyId.trim()) &&

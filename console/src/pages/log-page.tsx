@@ -10,7 +10,7 @@ import { useAsync } from "../components/use-async.js";
 import { useDebounced } from "../components/use-debounced.js";
 import { formatMilliseconds, formatNumber, formatTime } from "../i18n/format.js";
 import { t } from "../i18n/language.js";
-import { type LogFilters, matchesLogFilters } from "./log-filters.js";
+import { type LogFilters, logQuery, matchesLogFilters } from "./log-filters.js";
 
 const PAGE_SIZE = 100;
 const LIVE_ROWS_KEPT = 500;
@@ -34,6 +34,8 @@ export function LogPage() {
     keyId: "",
     route: "",
     protocol: "",
+    from: "",
+    to: "",
   });
   const filters = useDebounced(typed);
   const [live, setLive] = useState(true);
@@ -41,7 +43,11 @@ export function LogPage() {
   const [fresh, setFresh] = useState<LogRow[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
   const [loaded] = useAsync(
-    () => callApi<RequestLogPage>("GET", `/admin/requests${queryString({ ...filters, limit: PAGE_SIZE })}`),
+    () =>
+      callApi<RequestLogPage>(
+        "GET",
+        `/admin/requests${queryString({ ...logQuery(filters), limit: PAGE_SIZE })}`,
+      ),
     [filters],
   );
   useEffect(() => {
@@ -60,7 +66,7 @@ export function LogPage() {
     if (!cursor) return;
     const page = await callApi<RequestLogPage>(
       "GET",
-      `/admin/requests${queryString({ ...filters, limit: PAGE_SIZE, cursor })}`,
+      `/admin/requests${queryString({ ...logQuery(filters), limit: PAGE_SIZE, cursor })}`,
     );
     setOlder((rows) => [...rows, ...page.rows]);
     setCursor(page.nextCursor);
@@ -112,6 +118,14 @@ export function LogPage() {
           value={typed.protocol}
           onInput={set("protocol")}
         />
+        <label class="check">
+          {t("log.filter.from")}
+          <input type="datetime-local" value={typed.from} onInput={set("from")} />
+        </label>
+        <label class="check">
+          {t("log.filter.to")}
+          <input type="datetime-local" value={typed.to} onInput={set("to")} />
+        </label>
         <label class="check">
           <input type="checkbox" checked={live} onChange={(event) => setLive(event.currentTarget.checked)} />
           {t("log.live")}
