@@ -31,4 +31,4 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=10s --retries=3 \
 # node is PID 1 and handles SIGTERM itself: in-flight streams finish (SHUTDOWN_TIMEOUT_MS), then exit 0.
 STOPSIGNAL SIGTERM
 # A small young generation keeps memory and GC pauses down under load (see bench/README.md).
-CMD ["node", "--max-semi-space-size=8", "dist/server.js"]
+CMD ["node", "--max-semi-space-size=8", "dist/main.js"]

@@ -9,6 +9,7 @@ import { requireClientToken } from "./http/client-auth.js";
 import { cors } from "./http/cors.js";
 import { errorHandler } from "./http/error-handler.js";
 import { observeRequests } from "./http/observe-requests.js";
+import { refuseDeepJson } from "./http/refuse-deep-json.js";
 import { configSecrets } from "./observability/config-secrets.js";
 import { neverLog } from "./observability/logger.js";
 import { anthropicErrorEnvelope } from "./protocols/anthropic-messages/error-envelope.js";
@@ -88,9 +89,15 @@ export function createApp(gateway: Gateway): Express {
 
   app.use(healthRoutes(gateway.pool));
   app.use(metricsRoutes(gateway.metrics.registry));
-  app.use("/status", requireAdmin(config.adminToken, { loopbackWithoutToken: false }));
+  app.use(
+    "/status",
+    requireAdmin(config.adminToken, { loopbackWithoutToken: false, configuredHost: config.host }),
+  );
   app.use(statusRoutes(gateway.pool));
-  const adminGuard = requireAdmin(config.adminToken, { loopbackWithoutToken: true });
+  const adminGuard = requireAdmin(config.adminToken, {
+    loopbackWithoutToken: true,
+    configuredHost: config.host,
+  });
   // The console's login; a console session then opens /admin like the token does.
   app.use(
     consoleLoginRoutes({
@@ -138,7 +145,7 @@ export function createApp(gateway: Gateway): Express {
       now: gateway.now,
     });
   app.use("/v1", cors(config.corsOrigin), clientGuard(false));
-  app.use("/v1", express.json({ limit: config.bodyLimit }));
+  app.use("/v1", express.json({ limit: config.bodyLimit, verify: refuseDeepJson() }));
   // Native routes take the client's token as Gemini SDKs send their key: Bearer, x-goog-api-key or ?key=.
   app.use("/v1beta", cors(config.corsOrigin), clientGuard(true));
   app.use(

@@ -1,6 +1,9 @@
+import bytes from "bytes";
 import { z } from "zod";
 import { type AlertTarget, parseAlertTargets } from "./alerts/alert-target.js";
 import { type ModelAlias, parseModelAliases } from "./gemini/model-aliases.js";
+import { DEFAULT_MEDIA_LIMITS, type MediaLimits } from "./media/media-limits.js";
+import type { OutboundProxySettings } from "./upstream/outbound-dispatchers.js";
 
 /**
  * The gateway's settings, read once from the environment at start-up (see ../shared/CONTRACT.md).
@@ -16,6 +19,8 @@ export interface Config {
   readonly accessToken: string | undefined;
   readonly adminToken: string | undefined;
   readonly maxFailures: number;
+  /** `CLIENT_REQUEST_TIMEOUT_MS`: time a client has to send its whole request (not to read the answer). */
+  readonly clientRequestTimeoutMs: number;
   /** Time allowed for one attempt's upstream to start answering. */
   readonly requestTimeoutMs: number;
   /** At most this many keys are tried for one request (every usable key when larger). */
@@ -39,12 +44,16 @@ export interface Config {
   readonly reasoningOutput: "reasoning_content" | "none";
   /** Allow downloading `http(s)` images from loopback and private addresses. */
   readonly allowPrivateMediaUrls: boolean;
+  /** `MEDIA_MAX_URLS`, `MEDIA_MAX_REQUEST_BYTES`, `MEDIA_MAX_PROCESS_BYTES`: how much image downloading. */
+  readonly mediaLimits: MediaLimits;
   /** `Access-Control-Allow-Origin` for the API routes; empty turns CORS off. */
   readonly corsOrigin: string;
   /** Watch `KEYS_FILE` and reload on change. */
   readonly watchKeysFile: boolean;
   /** A stream silent this long gets an SSE comment (`: ping`), so clients' body timeouts do not cut it. */
   readonly sseKeepaliveMs: number;
+  /** `HTTPS_PROXY`, `HTTP_PROXY`, `NO_PROXY` (or their lower-case forms) for calls to Google. */
+  readonly outboundProxies: OutboundProxySettings;
   /** `MODEL_ALIASES`: client model names → Gemini models on the OpenAI- and Anthropic-shaped routes. */
   readonly modelAliases: readonly ModelAlias[];
   /** `CLIENT_TOKENS_FILE`: named client tokens declared in a JSON file (their secrets as hashes). */
@@ -77,6 +86,27 @@ const booleanFlag = (variable: string) =>
     })
     .transform((value) => ["1", "true", "yes", "on"].includes(value));
 
+/** A size such as `20mb` (1024-based, as express reads `BODY_LIMIT`), in bytes. */
+const byteSize = (variable: string, example: string) =>
+  z
+    .string()
+    .trim()
+    .toLowerCase()
+    .regex(/^\d+(\.\d+)?\s*(b|kb|mb|gb)?$/, `${variable} must be a size such as ${example}`)
+    .transform((text) => bytes.parse(text) ?? Number.NaN)
+    .refine((size) => size > 0, `${variable} must be greater than 0: set it to a size such as ${example}`);
+
+/** A proxy URL: http(s) or SOCKS5 (`socks5://`, `socks://`), as undici's ProxyAgent takes. */
+const proxyUrl = (variable: string) =>
+  z
+    .string()
+    .trim()
+    .refine(
+      (value) => /^(https?|socks5?):\/\/\S+$/.test(value) && URL.canParse(value),
+      `${variable} must be a proxy URL such as http://127.0.0.1:3128 or socks5://127.0.0.1:1080`,
+    )
+    .optional();
+
 const optionalSecret = z
   .string()
   .optional()
@@ -106,6 +136,10 @@ const environmentSchema = z.object({
   REQUEST_TIMEOUT_MS: positiveInteger(
     "REQUEST_TIMEOUT_MS",
     "set REQUEST_TIMEOUT_MS in milliseconds such as 120000",
+  ).default(120000),
+  CLIENT_REQUEST_TIMEOUT_MS: positiveInteger(
+    "CLIENT_REQUEST_TIMEOUT_MS",
+    "set CLIENT_REQUEST_TIMEOUT_MS in milliseconds such as 120000",
   ).default(120000),
   MAX_ATTEMPTS: positiveInteger("MAX_ATTEMPTS", "set MAX_ATTEMPTS to a count such as 5").default(5),
   REQUEST_DEADLINE_MS: positiveInteger(
@@ -153,12 +187,27 @@ const environmentSchema = z.object({
     .pipe(z.enum(["reasoning_content", "none"], "REASONING_OUTPUT must be reasoning_content or none"))
     .default("reasoning_content"),
   ALLOW_PRIVATE_MEDIA_URLS: booleanFlag("ALLOW_PRIVATE_MEDIA_URLS").default(false),
+  MEDIA_MAX_URLS: positiveInteger("MEDIA_MAX_URLS", "set MEDIA_MAX_URLS to a count such as 16").default(
+    DEFAULT_MEDIA_LIMITS.maxUrls,
+  ),
+  MEDIA_MAX_REQUEST_BYTES: byteSize("MEDIA_MAX_REQUEST_BYTES", "20mb").default(
+    DEFAULT_MEDIA_LIMITS.maxRequestBytes,
+  ),
+  MEDIA_MAX_PROCESS_BYTES: byteSize("MEDIA_MAX_PROCESS_BYTES", "64mb").default(
+    DEFAULT_MEDIA_LIMITS.maxProcessBytes,
+  ),
   CORS_ORIGIN: z.string().trim().default("*"),
   WATCH_KEYS_FILE: booleanFlag("WATCH_KEYS_FILE").default(true),
   SSE_KEEPALIVE_MS: positiveInteger(
     "SSE_KEEPALIVE_MS",
     "set SSE_KEEPALIVE_MS in milliseconds such as 15000",
   ).default(15000),
+  HTTPS_PROXY: proxyUrl("HTTPS_PROXY"),
+  https_proxy: proxyUrl("https_proxy"),
+  HTTP_PROXY: proxyUrl("HTTP_PROXY"),
+  http_proxy: proxyUrl("http_proxy"),
+  NO_PROXY: z.string().trim().optional(),
+  no_proxy: z.string().trim().optional(),
   MODEL_ALIASES: z
     .string()
     .default("")
@@ -214,6 +263,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv): Config {
     adminToken: env.ADMIN_TOKEN,
     maxFailures: env.MAX_FAILURES,
     requestTimeoutMs: env.REQUEST_TIMEOUT_MS,
+    clientRequestTimeoutMs: env.CLIENT_REQUEST_TIMEOUT_MS,
     maxAttempts: env.MAX_ATTEMPTS,
     requestDeadlineMs: env.REQUEST_DEADLINE_MS,
     stateFile: env.STATE_FILE,
@@ -225,10 +275,21 @@ export function loadConfig(environment: NodeJS.ProcessEnv): Config {
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     reasoningOutput: env.REASONING_OUTPUT,
     allowPrivateMediaUrls: env.ALLOW_PRIVATE_MEDIA_URLS,
+    mediaLimits: Object.freeze({
+      maxUrls: env.MEDIA_MAX_URLS,
+      maxRequestBytes: env.MEDIA_MAX_REQUEST_BYTES,
+      maxProcessBytes: env.MEDIA_MAX_PROCESS_BYTES,
+    }),
     corsOrigin: env.CORS_ORIGIN,
     watchKeysFile: env.WATCH_KEYS_FILE,
     sseKeepaliveMs: env.SSE_KEEPALIVE_MS,
     modelAliases: Object.freeze(env.MODEL_ALIASES),
+    // Lower case wins when both are set, as undici reads them.
+    outboundProxies: Object.freeze({
+      httpsProxy: env.https_proxy ?? env.HTTPS_PROXY,
+      httpProxy: env.http_proxy ?? env.HTTP_PROXY,
+      noProxy: env.no_proxy ?? env.NO_PROXY,
+    }),
     clientTokensFile: env.CLIENT_TOKENS_FILE || undefined,
     alertTargets: Object.freeze(env.ALERT_WEBHOOK_URL),
     alertMinAvailableKeys: env.ALERT_MIN_AVAILABLE_KEYS,

@@ -154,7 +154,11 @@ export async function createGateway(config: Config, overrides: GatewayOverrides 
     keyCounts: () => pool.counts(),
     defaultMetrics: overrides.defaultMetrics ?? true,
   });
-  const client = new GeminiClient({ baseUrl: config.geminiBaseUrl, secrets: () => pool.secrets() });
+  const client = new GeminiClient({
+    baseUrl: config.geminiBaseUrl,
+    secrets: () => pool.secrets(),
+    proxies: config.outboundProxies,
+  });
 
   let saved: PersistedState | undefined;
   try {

@@ -1,4 +1,4 @@
-import type { Server } from "node:http";
+import { createServer, type Server, type ServerOptions } from "node:http";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { createApp } from "./app.js";
@@ -17,6 +17,23 @@ export interface RunningServer {
 
 /** While draining, connections that went idle are closed this often. */
 const IDLE_SWEEP_MS = 100;
+/** A client gets this long for its headers (at most its whole request's time). */
+const HEADERS_TIMEOUT_MS = 30_000;
+
+/**
+ * How long a client may take to SEND its request. Node's `requestTimeout` and `headersTimeout` measure
+ * receiving the request (headers, then body) and stop counting once it is in: an answer streamed for
+ * minutes is not cut, a client trickling its body is (with a 408). Node checks them every
+ * `connectionsCheckingInterval`, so that interval is kept a fraction of the timeout.
+ */
+export function clientTimeouts(requestTimeoutMs: number): ServerOptions {
+  return {
+    requestTimeout: requestTimeoutMs,
+    headersTimeout: Math.min(HEADERS_TIMEOUT_MS, requestTimeoutMs),
+    connectionsCheckingInterval: Math.min(5_000, Math.max(100, Math.floor(requestTimeoutMs / 4))),
+    keepAliveTimeout: 65_000,
+  };
+}
 /** After SHUTDOWN_TIMEOUT_MS, the time open streams get to write their final error event. */
 const STREAM_FAREWELL_MS = 1_000;
 
@@ -24,21 +41,19 @@ const STREAM_FAREWELL_MS = 1_000;
 export async function start(config: Config, overrides: GatewayOverrides = {}): Promise<RunningServer> {
   const gateway = await createGateway(config, overrides);
   const app = createApp(gateway);
-  let server: Server;
+  const server = createServer(clientTimeouts(config.clientRequestTimeoutMs), app);
   try {
-    server = await new Promise<Server>((resolve, reject) => {
-      const listening = app.listen(config.port, config.host, (error?: Error) =>
-        error ? reject(error) : resolve(listening),
-      );
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(config.port, config.host, () => {
+        server.off("error", reject);
+        resolve();
+      });
     });
   } catch (error) {
     await gateway.close();
     throw listenError(error, config);
   }
-  // Streams can run for minutes; the client's own timeout governs them, not Node's defaults.
-  server.requestTimeout = 0;
-  server.headersTimeout = 60_000;
-  server.keepAliveTimeout = 65_000;
   const address = server.address() as AddressInfo;
   const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
   const url = `http://${host === "0.0.0.0" || host === "[::]" ? "127.0.0.1" : host}:${address.port}`;
@@ -126,7 +141,8 @@ export function describeProtections(config: Config): {
   return { protections, warnings };
 }
 
-async function main(): Promise<void> {
+/** Reads the environment, starts the gateway and handles signals (see main.ts, the entry). */
+export async function main(): Promise<void> {
   let config: Config | undefined;
   let running: RunningServer;
   try {

@@ -1,3 +1,4 @@
+import { ConfigError } from "../config.js";
 import { keyIdOf, maskKey } from "./key-identity.js";
 import { KeyLabels } from "./key-labels.js";
 import type { KeyPool } from "./key-pool.js";
@@ -48,15 +49,23 @@ export class KeyManager {
     return this.apply({ announce: false });
   }
 
-  /** Re-reads the file and the environment; throws `ConfigError` when the file cannot be read. */
+  /**
+   * Re-reads the file and the environment. Throws `ConfigError`, and keeps every key in use, when the
+   * file cannot be read, has a line that is not a key, or would leave no key at all (a file saved empty
+   * or half-written must not take the gateway down).
+   */
   async reload(): Promise<ReloadResult> {
-    this.configuredEntries = await loadKeyEntries(this.source.keysFile, this.source.extraKeys).catch(
-      (error) => {
-        // A missing file is fine when keys were added at runtime.
-        if (this.addedEntries.length > 0 && /does not exist/.test((error as Error).message)) return [];
-        throw error;
-      },
-    );
+    const loaded = await loadKeyEntries(this.source.keysFile, this.source.extraKeys).catch((error) => {
+      // A missing file is fine when keys were added at runtime.
+      if (this.addedEntries.length > 0 && /does not exist/.test((error as Error).message)) return [];
+      throw error;
+    });
+    if (this.pool.size > 0 && this.usableEntries(loaded, this.addedEntries).length === 0) {
+      throw new ConfigError(
+        `KEYS_FILE (${this.source.keysFile}) and GEMINI_API_KEYS now hold no key; keeping the ${this.pool.size} key(s) in use`,
+      );
+    }
+    this.configuredEntries = loaded;
     return this.apply({ announce: false });
   }
 
@@ -107,12 +116,17 @@ export class KeyManager {
     };
   }
 
+  /** The configured and added keys, less the ones removed at runtime. */
+  private usableEntries(configured: readonly KeyEntry[], added: readonly KeyEntry[]) {
+    return [
+      ...configured.map((entry) => ({ ...entry, source: "file" as const })),
+      ...added.map((entry) => ({ ...entry, source: "admin" as const })),
+    ].filter((entry) => !this.removedIds.has(keyIdOf(entry.key)));
+  }
+
   /** `announce`: the runtime additions or removals changed, so they must be saved and shared. */
   private apply(options: { announce: boolean }): ReloadResult {
-    const entries = [
-      ...this.configuredEntries.map((entry) => ({ ...entry, source: "file" as const })),
-      ...this.addedEntries.map((entry) => ({ ...entry, source: "admin" as const })),
-    ].filter((entry) => !this.removedIds.has(keyIdOf(entry.key)));
+    const entries = this.usableEntries(this.configuredEntries, this.addedEntries);
     const { added, removed } = this.pool.setKeys(entries);
     this.labels.setConfigured(entries);
     if (options.announce) this.onChange();

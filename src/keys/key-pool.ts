@@ -3,6 +3,7 @@ import type { KeyConsequence } from "./key-consequence.js";
 import { keyIdOf, maskKey } from "./key-identity.js";
 import type { KeyEntry } from "./load-keys.js";
 import { pacificDay } from "./pacific-time.js";
+import { RetiredKeyMemory } from "./retired-key-memory.js";
 
 export type KeyState = "active" | "cooling" | "disabled";
 export type KeySource = "file" | "admin";
@@ -139,6 +140,7 @@ export class KeyPool {
   private readonly maxFailures: number;
   private readonly now: () => number;
   private readonly onChange: (keyId?: string) => void;
+  private readonly retired = new RetiredKeyMemory<KeyMemory>();
 
   constructor(options: KeyPoolOptions) {
     this.maxFailures = options.maxFailures;
@@ -168,8 +170,9 @@ export class KeyPool {
   }
 
   /**
-   * Replaces the key set, keeping the state of keys that stay. Keys that come back after removal
-   * start fresh. Answers which key ids were added and removed.
+   * Replaces the key set, keeping the state of keys that stay. A key that comes back within a day of
+   * its removal gets its state back (a spent daily quota stays spent). Answers which key ids were
+   * added and removed.
    */
   setKeys(entries: ReadonlyArray<KeyEntry & { source: KeySource }>): { added: string[]; removed: string[] } {
     const previous = new Map(this.records.map((record) => [record.key, record]));
@@ -192,11 +195,13 @@ export class KeyPool {
         key: entry.key,
         proxy: entry.proxy,
         source: entry.source,
-        memory: kept?.memory ?? freshMemory(now),
+        memory: kept?.memory ?? this.retired.takeBack(entry.key, now) ?? freshMemory(now),
         probeInFlight: false,
       });
     }
-    const removed = this.records.filter((record) => !seen.has(record.key)).map((record) => record.id);
+    const removedRecords = this.records.filter((record) => !seen.has(record.key));
+    for (const record of removedRecords) this.retired.keep(record.key, record.memory, now);
+    const removed = removedRecords.map((record) => record.id);
     this.records = next;
     this.secretList = undefined;
     this.cursors.clear();

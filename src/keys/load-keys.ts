@@ -1,18 +1,24 @@
 import { readFile } from "node:fs/promises";
 import { ConfigError } from "../config.js";
 import { labelProblem } from "./key-labels.js";
+import { ANY_SHAPE_OPTION, keyShapeProblem } from "./key-shape.js";
 
 export interface KeyEntry {
   key: string;
-  /** An HTTP(S) proxy for this key's upstream calls (`proxy=` on its line). */
+  /** An HTTP(S) or SOCKS5 proxy for this key's upstream calls (`proxy=` on its line). */
   proxy?: string;
   /** A label for filtering and acting on keys in groups (`label=` on its line). */
   label?: string;
 }
 
+/** `proxy=` takes HTTP(S) proxies and SOCKS5 ones (`socks5://`, or `socks://`, undici's name for it). */
+const PROXY_URL = /^(https?|socks5?):\/\/[^\s]+$/;
+
 /**
  * Parses the keys file: one key per line, blank lines and `#` comments ignored, spaces trimmed,
- * duplicates counted once. A line may add `proxy=http://host:port` and `label=<name>` after the key.
+ * duplicates counted once. A line may add `proxy=<url>` and `label=<name>` after the key, and
+ * `allow-any-shape` for a key that does not look like one (see key-shape.ts). Throws `ConfigError`
+ * naming the line; the message never holds the key.
  */
 export function parseKeysText(text: string, source: string): KeyEntry[] {
   const entries: KeyEntry[] = [];
@@ -23,15 +29,20 @@ export function parseKeysText(text: string, source: string): KeyEntry[] {
   return entries;
 }
 
-/** One line of the keys file (or of a pasted import); undefined for a blank line or a comment. */
+/** One line of the keys file (or of a pasted import, a `GEMINI_API_KEYS` item, an added key); undefined for a comment. */
 export function parseKeyLine(rawLine: string, where: string): KeyEntry | undefined {
   const line = rawLine.trim();
   if (line === "" || line.startsWith("#")) return undefined;
   const [key, ...options] = line.split(/\s+/);
   if (!key) return undefined;
   const entry: KeyEntry = { key };
+  let anyShape = false;
   for (const option of options) {
     if (option.startsWith("#")) break;
+    if (option === ANY_SHAPE_OPTION) {
+      anyShape = true;
+      continue;
+    }
     const label = option.match(/^label=(.*)$/)?.[1];
     if (label !== undefined) {
       const problem = labelProblem(label);
@@ -42,14 +53,16 @@ export function parseKeyLine(rawLine: string, where: string): KeyEntry | undefin
     const proxy = option.match(/^proxy=(.+)$/)?.[1];
     if (!proxy) {
       throw new ConfigError(
-        `${where}: unknown option "${option.split("=")[0]}" after the key; only proxy=http://host:port and label=<name> are allowed`,
+        `${where}: unknown option "${option.split("=")[0]}" after the key; only proxy=<url>, label=<name> and ${ANY_SHAPE_OPTION} are allowed`,
       );
     }
-    if (!/^https?:\/\/[^\s]+$/.test(proxy)) {
-      throw new ConfigError(`${where}: proxy must be an http:// or https:// URL`);
+    if (!PROXY_URL.test(proxy)) {
+      throw new ConfigError(`${where}: proxy must be an http://, https:// or socks5:// URL`);
     }
     entry.proxy = proxy;
   }
+  const problem = anyShape ? undefined : keyShapeProblem(key);
+  if (problem !== undefined) throw new ConfigError(`${where}: not used as a key: ${problem}`);
   return entry;
 }
 
@@ -83,8 +96,9 @@ export async function loadKeyEntries(keysFile: string, extraKeys: readonly strin
       );
     }
   }
-  return mergeKeyEntries(
-    fileEntries,
-    extraKeys.map((key) => ({ key })),
-  );
+  const environmentEntries = extraKeys.flatMap((item, index) => {
+    const entry = parseKeyLine(item, `GEMINI_API_KEYS item ${index + 1}`);
+    return entry ? [entry] : [];
+  });
+  return mergeKeyEntries(fileEntries, environmentEntries);
 }

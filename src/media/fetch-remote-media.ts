@@ -3,6 +3,7 @@ import { isIP, type LookupFunction } from "node:net";
 import { Agent, request } from "undici";
 import { GatewayError, invalidRequest } from "../errors.js";
 import type { GeminiInlineData } from "../gemini/wire-types.js";
+import { ClientGoneError } from "../upstream/gemini-client.js";
 import { isPrivateAddress } from "./is-private-address.js";
 import { sniffImageType } from "./sniff-image-type.js";
 
@@ -17,6 +18,8 @@ export interface FetchRemoteMediaOptions {
   timeoutMs?: number;
   /** Defaults to 3. */
   maxRedirects?: number;
+  /** Told of every piece as it arrives, before it is kept; may throw to stop the download. */
+  onBytes?: (bytes: number) => void;
 }
 
 const defaultMaxBytes = 20 * 1024 * 1024;
@@ -42,7 +45,8 @@ class RefusedAddressError extends Error {
  * checked; the check runs inside the connection's own DNS lookup, so the address connected to is the
  * address checked (no second lookup for a rebinding DNS server to answer differently). Literal IP hosts
  * are checked before connecting, and every redirect is checked again. Size and time are capped.
- * Every failure is a 400 that names the URL and the problem; a client hang-up is passed through as is.
+ * Every failure is a 400 (413 when too large) that names the URL and the problem; a client hang-up is a
+ * `ClientGoneError`, which is no failure of the gateway's and is not logged as one.
  */
 export async function fetchRemoteMedia(
   url: string,
@@ -84,7 +88,7 @@ export async function fetchRemoteMedia(
         await response.body.dump();
         throw tooLarge(url, maxBytes);
       }
-      const bytes = await readCapped(response.body, maxBytes, url);
+      const bytes = await readCapped(response.body, maxBytes, url, options.onBytes);
       return {
         mimeType: imageMimeType(response.headers["content-type"], bytes, url),
         data: bytes.toString("base64"),
@@ -92,7 +96,7 @@ export async function fetchRemoteMedia(
     }
   } catch (error) {
     if (error instanceof GatewayError) throw error;
-    if (options.signal?.aborted) throw error;
+    if (options.signal?.aborted) throw new ClientGoneError("client disconnected during an image download");
     if (timeout.aborted) throw mediaError(url, `the download took longer than ${timeoutMs} ms`);
     const refused = findRefusedAddress(error);
     if (refused !== undefined) {
@@ -163,14 +167,18 @@ async function readCapped(
   body: AsyncIterable<Uint8Array> & { destroy(): unknown },
   maxBytes: number,
   url: string,
+  onBytes: ((bytes: number) => void) | undefined,
 ) {
   const pieces: Uint8Array[] = [];
   let total = 0;
   for await (const piece of body) {
     total += piece.byteLength;
-    if (total > maxBytes) {
+    try {
+      if (total > maxBytes) throw tooLarge(url, maxBytes);
+      onBytes?.(piece.byteLength);
+    } catch (error) {
       body.destroy();
-      throw tooLarge(url, maxBytes);
+      throw error;
     }
     pieces.push(piece);
   }
@@ -202,7 +210,16 @@ function findRefusedAddress(error: unknown): RefusedAddressError | undefined {
 }
 
 function tooLarge(url: string, maxBytes: number): GatewayError {
-  return mediaError(url, `it is larger than ${Math.round(maxBytes / (1024 * 1024))} MB`);
+  return new GatewayError({
+    status: 413,
+    code: "media_too_large",
+    message: `The image URL ${shorten(url)} could not be used: it is larger than ${describeBytes(maxBytes)}.`,
+  });
+}
+
+/** `20 MB`, or `512 KB` for limits under a megabyte. */
+export function describeBytes(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${Math.round(bytes / (1024 * 1024))} MB` : `${Math.round(bytes / 1024)} KB`;
 }
 
 function mediaError(url: string, problem: string): GatewayError {

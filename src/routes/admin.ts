@@ -4,16 +4,28 @@ import { ConfigError } from "../config.js";
 import { GatewayError, invalidRequest } from "../errors.js";
 import type { KeyManager } from "../keys/key-manager.js";
 import type { KeyPool } from "../keys/key-pool.js";
-import { parseKeysText } from "../keys/load-keys.js";
+import { type KeyEntry, parseKeyLine } from "../keys/load-keys.js";
 import type { Logger } from "../observability/logger.js";
 
 const addKeySchema = z.object({
   key: z.string().trim().min(1, "key must be a non-empty string"),
   proxy: z
     .string()
-    .regex(/^https?:\/\/\S+$/, "proxy must be an http:// or https:// URL")
+    .regex(/^(https?|socks5?):\/\/\S+$/, "proxy must be an http://, https:// or socks5:// URL")
     .optional(),
 });
+
+function parseAddedKey(text: string): KeyEntry {
+  let entry: KeyEntry | undefined;
+  try {
+    entry = parseKeyLine(text, "key");
+  } catch (error) {
+    if (error instanceof ConfigError) throw invalidRequest(error.message, "key", "invalid_key");
+    throw error;
+  }
+  if (!entry) throw invalidRequest("key must be a key, not a comment", "key", "invalid_key");
+  return entry;
+}
 
 function keyNotFound(id: string): GatewayError {
   return new GatewayError({
@@ -44,8 +56,10 @@ export function adminRoutes(services: {
       logger.info(result, "admin: keys reloaded");
       response.json(result);
     } catch (error) {
-      if (error instanceof ConfigError)
+      if (error instanceof ConfigError) {
+        logger.warn({ error: error.message }, "admin: keys not reloaded; keeping the current keys");
         throw new GatewayError({ status: 400, code: "keys_file_error", message: error.message });
+      }
       throw error;
     }
   });
@@ -56,14 +70,11 @@ export function adminRoutes(services: {
       const issue = parsed.error.issues[0];
       throw invalidRequest(issue?.message ?? "invalid body", String(issue?.path[0] ?? "key"));
     }
-    // The same rules as a keys-file line, so a pasted line with spaces or a comment is refused clearly.
-    const [entry] = parseKeysText(parsed.data.key, "key");
-    if (!entry || parsed.data.key.split(/\s+/).length > 1)
-      throw invalidRequest("key must be a single key", "key");
-    const result = keys.addKey({
-      key: entry.key,
-      ...(parsed.data.proxy ? { proxy: parsed.data.proxy } : {}),
-    });
+    // The same rules as a keys-file line (shape, allow-any-shape), so a pasted line with spaces, a
+    // comment or junk is refused clearly.
+    const entry = parseAddedKey(parsed.data.key);
+    const proxy = parsed.data.proxy ?? entry.proxy;
+    const result = keys.addKey({ key: entry.key, ...(proxy ? { proxy } : {}) });
     logger.info({ keyId: result.id }, "admin: key added");
     response.status(result.added ? 201 : 200).json({ ...result, totalKeys: pool.size });
   });

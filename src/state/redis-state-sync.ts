@@ -15,6 +15,11 @@ const SIGNATURE_TTL_SECONDS = 7 * 24 * 3600;
 /** Changes to one key within this window go out as one write. */
 const FLUSH_DELAY_MS = 25;
 const CONNECT_TIMEOUT_MS = 5_000;
+/**
+ * The longest a request waits for Redis to answer a signature lookup; past it the request goes on
+ * without the signatures (Gemini 2.5 does without them, and Gemini 3 gets placeholders).
+ */
+const SIGNATURE_WAIT_MS = 200;
 
 const messageSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("keys"), origin: z.string(), ids: z.array(z.string()) }),
@@ -40,28 +45,42 @@ export class RedisStateSync implements StateStore {
   private timer: NodeJS.Timeout | undefined;
   private writing: Promise<unknown> = Promise.resolve();
   private sources: StateSources | undefined;
+  /** Until start-up has connected, a connection error is the start-up failure, not a log line. */
+  private connected = false;
+  private lastConnectionError: Error | undefined;
 
   constructor(
-    url: string,
+    private readonly url: string,
     private readonly logger: Logger,
   ) {
     const options = { lazyConnect: true, maxRetriesPerRequest: 2, enableOfflineQueue: true };
     this.client = new Redis(url, options);
     this.subscriber = new Redis(url, options);
     for (const connection of [this.client, this.subscriber]) {
-      connection.on("error", (error: Error) =>
-        this.logger.warn({ error: error.message }, "redis connection error"),
-      );
+      connection.on("error", (error: Error) => {
+        this.lastConnectionError = error;
+        if (this.connected) this.logger.warn({ error: error.message }, "redis connection error");
+      });
     }
   }
 
-  /** Connects and reads the shared state; throws when Redis cannot be reached at start-up. */
+  /** Connects and reads the shared state; throws one clear message when Redis cannot be reached. */
   async load(): Promise<PersistedState> {
-    await withTimeout(
-      Promise.all([this.client.connect(), this.subscriber.connect()]),
-      CONNECT_TIMEOUT_MS,
-      "REDIS_URL: Redis did not answer; check the URL and that Redis is running",
-    );
+    try {
+      await withTimeout(
+        Promise.all([this.client.connect(), this.subscriber.connect()]),
+        CONNECT_TIMEOUT_MS,
+        "it did not answer",
+      );
+    } catch (error) {
+      this.client.disconnect();
+      this.subscriber.disconnect();
+      const reason = this.lastConnectionError?.message ?? (error as Error).message;
+      throw new Error(
+        `REDIS_URL (${withoutCredentials(this.url)}) cannot be reached (${reason}): check that Redis is running and the URL is right`,
+      );
+    }
+    this.connected = true;
     const fields = await this.client.hgetall(STATE_HASH);
     const keys: Record<string, KeyMemory> = {};
     for (const [field, value] of Object.entries(fields)) {
@@ -122,10 +141,20 @@ export class RedisStateSync implements StateStore {
     });
   }
 
-  /** Signatures another replica stored before this one started listening. */
+  /**
+   * Signatures another replica stored before this one started listening. A request waits for them at
+   * most SIGNATURE_WAIT_MS, and not at all while Redis is away (ioredis would queue the command until
+   * it reconnects).
+   */
   async fetchSignatures(ids: readonly string[]): Promise<Array<[string, string]>> {
     if (ids.length === 0) return [];
-    const values = await this.client.mget(ids.map((id) => SIGNATURE_PREFIX + id));
+    if (this.client.status !== "ready")
+      throw new Error(`redis is ${this.client.status}; going on without it`);
+    const values = await withTimeout(
+      this.client.mget(ids.map((id) => SIGNATURE_PREFIX + id)),
+      SIGNATURE_WAIT_MS,
+      `redis did not answer within ${SIGNATURE_WAIT_MS} ms; going on without it`,
+    );
     return ids.flatMap((id, index) => {
       const value = values[index];
       return typeof value === "string" ? [[id, value] as [string, string]] : [];
@@ -213,6 +242,16 @@ async function withTimeout<T>(promise: Promise<T>, ms: number, message: string):
     ]);
   } finally {
     clearTimeout(timer);
+  }
+}
+
+/** The URL as a log line may show it: no user name or password. */
+function withoutCredentials(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.protocol}//${parsed.host}${parsed.pathname === "/" ? "" : parsed.pathname}`;
+  } catch {
+    return "the URL given";
   }
 }
 

@@ -1,9 +1,11 @@
-import type { GeminiGenerationConfig } from "../gemini/wire-types.js";
+import { clampMaxOutputTokens, GEMINI_INT32_MAX } from "../gemini/model-limits.js";
+import type { GeminiGenerationConfig, GeminiThinkingConfig } from "../gemini/wire-types.js";
 import type { ChatCompletionRequest } from "../openai/chat-request-schema.js";
 import { assertNever } from "./assert-never.js";
 import { cleanJsonSchemaForGemini } from "./clean-json-schema.js";
 import type { ToolSchemaFormat } from "./convert-tools.js";
 import { buildThinkingConfig, type ReasoningOutput } from "./map-reasoning-effort.js";
+import { thinkingSupportFor } from "./model-thinking-support.js";
 
 export interface GenerationConfigOptions {
   model: string;
@@ -24,11 +26,12 @@ export function convertGenerationConfig(
   if (typeof request.top_p === "number") config.topP = request.top_p;
   // OpenAI deprecated max_tokens for max_completion_tokens; when both are sent the newer one wins.
   const maxOutputTokens = request.max_completion_tokens ?? request.max_tokens;
-  if (typeof maxOutputTokens === "number") config.maxOutputTokens = maxOutputTokens;
+  if (typeof maxOutputTokens === "number")
+    config.maxOutputTokens = clampMaxOutputTokens(options.model, maxOutputTokens);
   const stopSequences = toStopSequences(request.stop);
   if (stopSequences.length > 0) config.stopSequences = stopSequences;
   if (typeof request.n === "number" && request.n > 1) config.candidateCount = request.n;
-  if (typeof request.seed === "number") config.seed = request.seed;
+  if (typeof request.seed === "number") config.seed = foldIntoInt32(request.seed);
   if (request.presence_penalty) config.presencePenalty = request.presence_penalty;
   if (request.frequency_penalty) config.frequencyPenalty = request.frequency_penalty;
   applyResponseFormat(request.response_format, config, options.schemaFormat);
@@ -38,8 +41,30 @@ export function convertGenerationConfig(
     reasoningOutput: options.reasoningOutput,
     explicitConfig: request.extra_body?.google?.thinking_config ?? request.thinking_config,
   });
-  if (thinkingConfig !== undefined) config.thinkingConfig = thinkingConfig;
+  if (thinkingConfig !== undefined)
+    config.thinkingConfig = clampThinkingBudget(thinkingConfig, options.model);
   return Object.keys(config).length > 0 ? config : undefined;
+}
+
+/**
+ * OpenAI's `seed` is 64-bit, Gemini's int32. Folding keeps the low 32 bits (two's complement) rather
+ * than clamping: distinct seeds stay distinct and the same seed always gives the same Gemini seed.
+ */
+export function foldIntoInt32(seed: number): number {
+  if (!Number.isSafeInteger(seed)) return foldIntoInt32(Math.trunc(seed % 2 ** 32));
+  return Number(BigInt.asIntN(32, BigInt(seed)));
+}
+
+/**
+ * A budget above the model's maximum (or int32) is the maximum: what the client asked for is "as much
+ * thinking as possible". 0 (off) and -1 (automatic) pass as they are.
+ */
+function clampThinkingBudget(thinkingConfig: GeminiThinkingConfig, model: string): GeminiThinkingConfig {
+  const budget = thinkingConfig.thinkingBudget;
+  if (typeof budget !== "number" || budget <= 0) return thinkingConfig;
+  const support = thinkingSupportFor(model);
+  const maximum = support.kind === "budget" ? support.maximum : GEMINI_INT32_MAX;
+  return budget > maximum ? { ...thinkingConfig, thinkingBudget: maximum } : thinkingConfig;
 }
 
 function toStopSequences(stop: string | string[] | null | undefined): string[] {

@@ -4,6 +4,7 @@ import type { AssistantToolCall, ChatMessage } from "../openai/chat-request-sche
 import { assertNever } from "./assert-never.js";
 import { isPlainObject, toFunctionResponseBody } from "./convert-tool-result.js";
 import { convertUserContent } from "./convert-user-content.js";
+import { parseClientJson } from "./json-depth.js";
 import type { ToolNameMap } from "./tool-name-map.js";
 
 export interface MessagesContext {
@@ -173,12 +174,8 @@ function parseArguments(raw: string | Record<string, unknown> | null | undefined
   if (raw === null || raw === undefined) return {};
   if (typeof raw !== "string") return raw;
   if (raw.trim() === "") return {};
-  try {
-    const parsed: unknown = JSON.parse(raw);
-    return isPlainObject(parsed) ? parsed : {};
-  } catch {
-    return {};
-  }
+  const parsed = parseClientJson(raw, "messages[].tool_calls[].function.arguments");
+  return isPlainObject(parsed) ? parsed : {};
 }
 
 function textsOf(

@@ -1,3 +1,4 @@
+import { parseClientJson } from "./json-depth.js";
 /**
  * A tool message's content as `functionResponse.response`. Gemini requires a JSON object there and, by
  * convention, reads the result under `output` (ai.google.dev: FunctionResponse.response). A JSON object
@@ -20,11 +21,7 @@ export function toFunctionResponseBody(content: string | Array<{ text: string }>
 }
 
 function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
+  return parseClientJson(text, "messages[].content");
 }
 
 export function isPlainObject(value: unknown): value is Record<string, unknown> {

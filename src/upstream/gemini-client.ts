@@ -1,6 +1,7 @@
-import { Agent, type Dispatcher, ProxyAgent, request } from "undici";
+import { type Dispatcher, request } from "undici";
 import { z } from "zod";
 import { redactSecrets } from "../secrets/secret-patterns.js";
+import { OutboundDispatchers, type OutboundProxySettings } from "./outbound-dispatchers.js";
 import { googleErrorFacts, parseGeminiErrorBody, UpstreamError } from "./upstream-error.js";
 
 /** The client hung up: stop everything, charge nothing. */
@@ -95,14 +96,19 @@ function isUnreachable(code: string): boolean {
  */
 export class GeminiClient {
   private readonly baseUrl: string;
-  private readonly direct: Agent;
-  private readonly proxies = new Map<string, ProxyAgent>();
+  private readonly dispatchers: OutboundDispatchers;
   private readonly secrets: () => readonly string[];
 
-  constructor(options: { baseUrl: string; secrets: () => readonly string[] }) {
+  constructor(options: {
+    baseUrl: string;
+    secrets: () => readonly string[];
+    proxies?: OutboundProxySettings;
+  }) {
     this.baseUrl = options.baseUrl;
     this.secrets = options.secrets;
-    this.direct = new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 600_000, connections: null });
+    this.dispatchers = new OutboundDispatchers(
+      options.proxies ?? { httpsProxy: undefined, httpProxy: undefined, noProxy: undefined },
+    );
   }
 
   /** Sends one call with a key; resolves once a 2xx answer's headers arrived, else throws `UpstreamError`. */
@@ -218,20 +224,11 @@ export class GeminiClient {
 
   /** The connection pool a key's calls go through: its own proxy's, or the direct one. */
   private dispatcherFor(proxy: string | undefined): Dispatcher {
-    if (!proxy) return this.direct;
-    let agent = this.proxies.get(proxy);
-    if (!agent) {
-      agent = new ProxyAgent({ uri: proxy, keepAliveTimeout: 30_000 });
-      this.proxies.set(proxy, agent);
-    }
-    return agent;
+    return this.dispatchers.for(proxy);
   }
 
   async close(): Promise<void> {
-    await Promise.allSettled([
-      this.direct.close(),
-      ...[...this.proxies.values()].map((agent) => agent.close()),
-    ]);
+    await this.dispatchers.close();
   }
 }
 

@@ -280,23 +280,35 @@ describe("the admin guard, unit by unit", () => {
     expect(isLoopbackClient({ socket: { remoteAddress: address }, headers: {} } as unknown as Request)).toBe(
       true,
     );
-    expect(run(requireAdmin(undefined, { loopbackWithoutToken: true }), address)).toBeUndefined();
+    expect(
+      run(requireAdmin(undefined, { loopbackWithoutToken: true, configuredHost: "127.0.0.1" }), address),
+    ).toBeUndefined();
   });
 
   test.each(["10.0.0.5", "192.168.1.20", "172.17.0.1", "::ffff:10.0.0.5", "fe80::1", "1270.0.0.1"])(
     "%s is refused with 403",
     (address) => {
-      const outcome = run(requireAdmin(undefined, { loopbackWithoutToken: true }), address);
+      const outcome = run(
+        requireAdmin(undefined, { loopbackWithoutToken: true, configuredHost: "127.0.0.1" }),
+        address,
+      );
       expect(outcome).toBeInstanceOf(GatewayError);
       expect((outcome as GatewayError).status).toBe(403);
     },
   );
 
   test("with ADMIN_TOKEN set, being local is not enough", () => {
-    const outcome = run(requireAdmin(ADMIN_TOKEN, { loopbackWithoutToken: true }), "127.0.0.1");
+    const outcome = run(
+      requireAdmin(ADMIN_TOKEN, { loopbackWithoutToken: true, configuredHost: "127.0.0.1" }),
+      "127.0.0.1",
+    );
     expect((outcome as GatewayError).status).toBe(401);
     expect(
-      run(requireAdmin(ADMIN_TOKEN, { loopbackWithoutToken: true }), "10.0.0.5", bearer(ADMIN_TOKEN)),
+      run(
+        requireAdmin(ADMIN_TOKEN, { loopbackWithoutToken: true, configuredHost: "127.0.0.1" }),
+        "10.0.0.5",
+        bearer(ADMIN_TOKEN),
+      ),
     ).toBeUndefined();
   });
 });

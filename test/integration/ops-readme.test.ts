@@ -107,6 +107,17 @@ describe("README.md and README.zh-CN.md", () => {
     expect(shape(chinese)).toEqual(shape(english));
   });
 
+  test.each(readmes)("%s opens with two commands: one to run, one to test", (_name, readme) => {
+    const [first] = codeBlocks(readme);
+    expect(
+      first
+        ?.trim()
+        .split("\n")
+        .map((line) => line.trim()),
+    ).toEqual(["./start.sh", "./start.sh test"]);
+    expect(readme.indexOf("```bash")).toBeLessThan(readme.indexOf("\n## "));
+  });
+
   test("the commands they give exist", () => {
     const scripts = JSON.parse(read("package.json")).scripts as Record<string, string>;
     for (const [, readme] of readmes) {
@@ -123,12 +134,13 @@ describe("README.md and README.zh-CN.md", () => {
         expect({ command, present: readme.includes(command) }).toEqual({ command, present: true });
       }
     }
-    // `npm start` runs the compiled server directly (the contract's promise), with the image's Node flags.
-    expect(scripts.start).toMatch(/^node (--[\w-]+=\S+ )*dist\/server\.js$/);
+    // `npm start` runs the compiled entry directly (the contract's promise), with the image's Node flags.
+    expect(scripts.start).toMatch(/^node (--[\w-]+=\S+ )*dist\/main\.js$/);
     for (const file of [
       "keys.txt.example",
       ".env.example",
       "scripts/use-node.sh",
+      "start.sh",
       ".ci/run",
       "scripts/install-test-servers.sh",
       "docker-compose.yml",

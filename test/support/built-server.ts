@@ -1,5 +1,5 @@
 /**
- * The gateway as a real process: the BUILT server (`node dist/server.js`, what `npm start` runs; jest's
+ * The gateway as a real process: the BUILT server (`node dist/main.js`, what `npm start` runs; jest's
  * global setup builds `dist/` first) or any other command (the same command inside a replayed image),
  * configured only through its environment, on a free loopback port, with its output and exit status at
  * hand. `startBuiltServer` is the usual door; `spawnGateway` is the general one under it.
@@ -13,7 +13,7 @@ import { freePort } from "./free-port.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 /** What `npm start` runs. */
-export const BUILT_SERVER_ENTRY = join(root, "dist", "server.js");
+export const BUILT_SERVER_ENTRY = join(root, "dist", "main.js");
 const DEFAULT_STARTUP_TIMEOUT_MS = 15_000;
 const DEFAULT_STOP_GRACE_MS = 10_000;
 
@@ -36,7 +36,7 @@ export interface SpawnedGateway {
 }
 
 export interface SpawnOptions {
-  /** Default: `node dist/server.js`. A leading `node` runs under this very Node. */
+  /** Default: `node dist/main.js`. A leading `node` runs under this very Node. */
   command?: readonly string[];
   cwd: string;
   /** Exactly the environment the process gets, plus PATH and PORT (nothing from the developer's shell). */
@@ -136,7 +136,7 @@ export interface BuiltServer extends SpawnedGateway {
 }
 
 /**
- * `node dist/server.js` with a keys file and a state file in `folder`, on loopback, in front of
+ * `node dist/main.js` with a keys file and a state file in `folder`, on loopback, in front of
  * `geminiBaseUrl`, resolved once `/health` answers.
  */
 export async function startBuiltServer(options: BuiltServerOptions): Promise<BuiltServer> {

@@ -3,8 +3,7 @@ import type { Config } from "../../config.js";
 import type { ChatEngine } from "../../engine/chat-engine.js";
 import type { ChatPlan } from "../../engine/chat-plan.js";
 import { GatewayError } from "../../errors.js";
-import type { GeminiInlineData } from "../../gemini/wire-types.js";
-import { fetchRemoteMedia } from "../../media/fetch-remote-media.js";
+import { fetchRemoteMediaForRequest } from "../../media/fetch-remote-media-for-request.js";
 import { requestSignal } from "../../routes/request-signal.js";
 import {
   collectRemoteMediaUrls,
@@ -28,7 +27,7 @@ export interface AnthropicMessagesServices {
   lookupSignatures(toolUseIds: readonly string[]): Promise<ReadonlyMap<string, string>>;
   /** Gemini `countTokens` over the key pool (src/services/gemini-token-counter.ts): its answer. */
   countTokens(model: string, body: GeminiCountTokensRequest, signal: AbortSignal): Promise<unknown>;
-  settings: Pick<Config, "reasoningOutput" | "allowPrivateMediaUrls" | "modelAliases">;
+  settings: Pick<Config, "reasoningOutput" | "allowPrivateMediaUrls" | "mediaLimits" | "modelAliases">;
 }
 
 /**
@@ -46,19 +45,14 @@ export function anthropicMessagesRoutes(services: AnthropicMessagesServices): Ro
   const contextFor = async (
     request: CountTokensRequest,
     signal: AbortSignal,
+    response: Response,
   ): Promise<MessagesRequestContext> => {
-    const urls = collectRemoteMediaUrls(request);
-    const remoteMedia = new Map<string, GeminiInlineData>(
-      await Promise.all(
-        urls.map(
-          async (url) =>
-            [
-              url,
-              await fetchRemoteMedia(url, { allowPrivateAddresses: settings.allowPrivateMediaUrls, signal }),
-            ] as const,
-        ),
-      ),
-    );
+    const remoteMedia = await fetchRemoteMediaForRequest(collectRemoteMediaUrls(request), {
+      signal,
+      allowPrivateAddresses: settings.allowPrivateMediaUrls,
+      limits: settings.mediaLimits,
+      response,
+    });
     return {
       modelAliases: settings.modelAliases,
       thoughtSignatures: await services.lookupSignatures(collectToolUseIds(request)),
@@ -72,7 +66,10 @@ export function anthropicMessagesRoutes(services: AnthropicMessagesServices): Ro
     inAnthropicTerms(async (request, response) => {
       const messagesRequest = parseMessagesRequest(request.body);
       const signal = requestSignal(request, response);
-      const converted = convertMessagesRequest(messagesRequest, await contextFor(messagesRequest, signal));
+      const converted = convertMessagesRequest(
+        messagesRequest,
+        await contextFor(messagesRequest, signal, response),
+      );
       response.locals.model = converted.model;
 
       const plan: ChatPlan = { model: converted.model, body: converted.body, newToolCallId: newToolUseId };
@@ -95,7 +92,10 @@ export function anthropicMessagesRoutes(services: AnthropicMessagesServices): Ro
     inAnthropicTerms(async (request, response) => {
       const countRequest = parseCountTokensRequest(request.body);
       const signal = requestSignal(request, response);
-      const converted = convertCountTokensRequest(countRequest, await contextFor(countRequest, signal));
+      const converted = convertCountTokensRequest(
+        countRequest,
+        await contextFor(countRequest, signal, response),
+      );
       response.locals.model = converted.model;
       response.json(
         toCountTokensResponse(await services.countTokens(converted.model, converted.body, signal)),

@@ -4,8 +4,7 @@ import type { ChatEngine } from "../../engine/chat-engine.js";
 import type { ChatPlan } from "../../engine/chat-plan.js";
 import { resolveModelAlias } from "../../gemini/model-aliases.js";
 import { clientModelName, geminiModelId } from "../../gemini/model-id.js";
-import type { GeminiInlineData } from "../../gemini/wire-types.js";
-import { fetchRemoteMedia } from "../../media/fetch-remote-media.js";
+import { fetchRemoteMediaForRequest } from "../../media/fetch-remote-media-for-request.js";
 import { parseChatCompletionRequest } from "../../openai/chat-request-schema.js";
 import { requestSignal } from "../../routes/request-signal.js";
 import { collectRemoteMediaUrls, convertChatRequest } from "../../translate/convert-openai-request.js";
@@ -18,26 +17,7 @@ export interface OpenAIChatServices {
   engine: Pick<ChatEngine, "stream" | "complete">;
   /** Thought signatures the gateway kept from its earlier answers, by tool-call id. */
   lookupSignatures(toolCallIds: readonly string[]): Promise<ReadonlyMap<string, string>>;
-  settings: Pick<Config, "reasoningOutput" | "allowPrivateMediaUrls" | "modelAliases">;
-}
-
-/** Downloads the request's http(s) images before translation, which does no I/O. */
-async function downloadRemoteMedia(
-  urls: readonly string[],
-  settings: OpenAIChatServices["settings"],
-  signal: AbortSignal,
-): Promise<Map<string, GeminiInlineData>> {
-  return new Map(
-    await Promise.all(
-      urls.map(
-        async (url) =>
-          [
-            url,
-            await fetchRemoteMedia(url, { allowPrivateAddresses: settings.allowPrivateMediaUrls, signal }),
-          ] as const,
-      ),
-    ),
-  );
+  settings: Pick<Config, "reasoningOutput" | "allowPrivateMediaUrls" | "mediaLimits" | "modelAliases">;
 }
 
 /**
@@ -55,7 +35,12 @@ export function openAIChatRoutes(services: OpenAIChatServices): Router {
     const clientModel = clientModelName(chatRequest.model);
     const geminiModel = geminiModelId(resolveModelAlias(clientModel, settings.modelAliases));
 
-    const remoteMedia = await downloadRemoteMedia(collectRemoteMediaUrls(chatRequest), settings, signal);
+    const remoteMedia = await fetchRemoteMediaForRequest(collectRemoteMediaUrls(chatRequest), {
+      signal,
+      allowPrivateAddresses: settings.allowPrivateMediaUrls,
+      limits: settings.mediaLimits,
+      response,
+    });
     const toolCallIds = chatRequest.messages.flatMap((message) =>
       message.role === "assistant" ? (message.tool_calls ?? []).map((toolCall) => toolCall.id) : [],
     );

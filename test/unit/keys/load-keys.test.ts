@@ -29,8 +29,17 @@ describe("parseKeysText", () => {
     );
   });
 
-  test("refuses a proxy that is not an http(s) URL", () => {
-    expect(() => parseKeysText("a-key proxy=socks5://host:1080", "keys.txt")).toThrow(ConfigError);
+  test("takes HTTP(S) and SOCKS5 proxies, and refuses other URLs", () => {
+    expect(parseKeysText("fake-key-alpha-0001 proxy=socks5://127.0.0.1:1080", "keys.txt")).toEqual([
+      { key: "fake-key-alpha-0001", proxy: "socks5://127.0.0.1:1080" },
+    ]);
+    expect(() => parseKeysText("fake-key-alpha-0001 proxy=ftp://host:21", "keys.txt")).toThrow(ConfigError);
+  });
+
+  test("GEMINI_API_KEYS items follow the same rules, named by position", async () => {
+    await expect(loadKeyEntries("/nonexistent/keys.txt", ["fake-key-echo-0005", "oops"])).rejects.toThrow(
+      /GEMINI_API_KEYS item 2: not used as a key/,
+    );
   });
 });
 

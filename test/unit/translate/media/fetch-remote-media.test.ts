@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import { GatewayError } from "../../../../src/errors.js";
 import { fetchRemoteMedia } from "../../../../src/media/fetch-remote-media.js";
+import { ClientGoneError } from "../../../../src/upstream/gemini-client.js";
 import { pngBase64 } from "../fixtures/client-requests.js";
 
 const png = Buffer.from(pngBase64, "base64");
@@ -109,9 +110,9 @@ describe("fetchRemoteMedia with private addresses allowed (a local server)", () 
     expect(error.message).toMatch(problem);
   });
 
-  test.each(["/big", "/big-chunked"])("%s over the size cap is refused", async (path) => {
+  test.each(["/big", "/big-chunked"])("%s over the size cap is refused with a 413", async (path) => {
     const error = await failureOf(fetchRemoteMedia(`${baseUrl}${path}`, { ...allowed, maxBytes: 2048 }));
-    expect(error.status).toBe(400);
+    expect(error.status).toBe(413);
     expect(error.message).toMatch(/larger than/);
   });
 
@@ -120,11 +121,11 @@ describe("fetchRemoteMedia with private addresses allowed (a local server)", () 
     expect(error.message).toMatch(/longer than 200 ms/);
   });
 
-  test("a client hang-up is passed through, not turned into a 400", async () => {
+  test("a client hang-up is a ClientGoneError, not turned into a 400", async () => {
     const controller = new AbortController();
     const download = fetchRemoteMedia(`${baseUrl}/slow`, { ...allowed, signal: controller.signal });
     controller.abort();
-    await expect(download).rejects.not.toBeInstanceOf(GatewayError);
+    await expect(download).rejects.toBeInstanceOf(ClientGoneError);
   });
 
   test("only http and https", async () => {
