@@ -39,7 +39,7 @@ const PROTOCOLS: Protocol[] = [
           message: expect.any(String),
           type: expect.any(String),
           code: expect.anything(),
-          param: null,
+          param: answer.status === 403 ? "model" : null,
         },
       });
       return answer.json.error;
