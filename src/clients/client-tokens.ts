@@ -176,9 +176,9 @@ export class ClientTokens {
   private async reload(): Promise<void> {
     try {
       const tokens = await this.options.store.load();
-      const before = JSON.stringify([...this.stored.values()]);
+      // The periodic re-read finds nothing new most of the time: then nobody is told.
+      if (JSON.stringify(tokens) === JSON.stringify([...this.stored.values()])) return;
       this.stored = new Map(tokens.map((token) => [token.name, token]));
-      if (JSON.stringify(tokens) === before && this.byName.size > 0) return;
       this.rebuild();
       this.announce();
     } catch (error) {
