@@ -248,6 +248,21 @@ describe("client tokens on the built server", () => {
     });
   });
 
+  test("a raised limit takes effect at once and keeps the day's count", async () => {
+    const secret = await createToken(environment.url, { name: "raised", limits: { requestsPerDay: 1 } });
+    const send = () => request(`${environment.url}/v1/chat/completions`, { body: chatBody(), token: secret });
+    expect((await send()).status).toBe(200);
+    expect((await send()).status).toBe(429);
+    const patched = await request(`${environment.url}/admin/tokens/raised`, {
+      ...ADMIN,
+      method: "PATCH",
+      body: { limits: { requestsPerDay: 2 } },
+    });
+    expect(patched.json.limits).toEqual({ requestsPerMinute: null, requestsPerDay: 2, tokensPerDay: null });
+    expect((await send()).status).toBe(200);
+    expect((await send()).status).toBe(429);
+  });
+
   test("an alias target is what the patterns check: claude-* served by an allowed Gemini model passes", async () => {
     const secret = await createToken(environment.url, { name: "aliased", models: ["gemini-2.5-flash"] });
     const answer = await PROTOCOLS[1]?.send(environment.url, secret, "claude-haiku-4-5");
