@@ -5,7 +5,8 @@ import { adminOrConsoleSession, consoleLoginRoutes } from "./console/console-log
 import { consoleRoutes } from "./console/serve-console.js";
 import { GatewayError } from "./errors.js";
 import type { Gateway } from "./gateway.js";
-import { requireAccessToken, requireAdmin } from "./http/auth.js";
+import { requireAdmin } from "./http/auth.js";
+import { requireClientToken } from "./http/client-auth.js";
 import { cors } from "./http/cors.js";
 import { errorHandler } from "./http/error-handler.js";
 import { observeRequests } from "./http/observe-requests.js";
@@ -20,7 +21,9 @@ import { openAIChatRoutes } from "./protocols/openai-chat/route.js";
 import { openAIResponsesRoutes } from "./protocols/openai-responses/route.js";
 import { adminRoutes } from "./routes/admin.js";
 import { adminActivityRoutes } from "./routes/admin-activity.js";
+import { adminAlertsRoutes } from "./routes/admin-alerts.js";
 import { adminKeysRoutes } from "./routes/admin-keys.js";
+import { adminTokensRoutes } from "./routes/admin-tokens.js";
 import { embeddingsRoutes } from "./routes/embeddings.js";
 import { healthRoutes } from "./routes/health.js";
 import { metricsRoutes } from "./routes/metrics.js";
@@ -81,6 +84,7 @@ export function createApp(gateway: Gateway): Express {
       logger: gateway.logger,
       metrics: gateway.metrics,
       activity: gateway.activity,
+      clients: gateway.clientUsage,
       redact: gateway.redact,
     }),
   );
@@ -129,15 +133,24 @@ export function createApp(gateway: Gateway): Express {
       logger: gateway.logger,
     }),
   );
+  app.use(adminTokensRoutes({ tokens: gateway.clientTokens, usage: gateway.clientUsage, now: gateway.now }));
+  app.use(adminAlertsRoutes(gateway.alerts));
   app.use(adminRoutes(gateway));
   app.use(consoleRoutes({ adminToken: config.adminToken, configuredHost: config.host }));
 
   // A Gemini SDK left on its default /v1 hears where the native API lives (before the /v1 token check).
   app.use(nativeVersionHintRoutes());
-  app.use("/v1", cors(config.corsOrigin), requireAccessToken(config.accessToken, { native: false }));
+  const clientGuard = (native: boolean) =>
+    requireClientToken({
+      accessToken: config.accessToken,
+      tokens: gateway.clientTokens,
+      native,
+      now: gateway.now,
+    });
+  app.use("/v1", cors(config.corsOrigin), clientGuard(false));
   app.use("/v1", express.json({ limit: config.bodyLimit, verify: refuseDeepJson() }));
   // Native routes take the client's token as Gemini SDKs send their key: Bearer, x-goog-api-key or ?key=.
-  app.use("/v1beta", cors(config.corsOrigin), requireAccessToken(config.accessToken, { native: true }));
+  app.use("/v1beta", cors(config.corsOrigin), clientGuard(true));
   app.use(
     openAIChatRoutes({
       engine: gateway.engine,

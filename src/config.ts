@@ -1,5 +1,6 @@
 import bytes from "bytes";
 import { z } from "zod";
+import { type AlertTarget, parseAlertTargets } from "./alerts/alert-target.js";
 import { type ModelAlias, parseModelAliases } from "./gemini/model-aliases.js";
 import { DEFAULT_MEDIA_LIMITS, type MediaLimits } from "./media/media-limits.js";
 import type { OutboundProxySettings } from "./upstream/outbound-dispatchers.js";
@@ -55,6 +56,12 @@ export interface Config {
   readonly outboundProxies: OutboundProxySettings;
   /** `MODEL_ALIASES`: client model names → Gemini models on the OpenAI- and Anthropic-shaped routes. */
   readonly modelAliases: readonly ModelAlias[];
+  /** `CLIENT_TOKENS_FILE`: named client tokens declared in a JSON file (their secrets as hashes). */
+  readonly clientTokensFile: string | undefined;
+  /** `ALERT_WEBHOOK_URL`: where alerts go, each in its format. */
+  readonly alertTargets: readonly AlertTarget[];
+  /** `ALERT_MIN_AVAILABLE_KEYS`: a model with this many usable keys or fewer is alerted; 0: never. */
+  readonly alertMinAvailableKeys: number;
 }
 
 export class ConfigError extends Error {
@@ -212,6 +219,24 @@ const environmentSchema = z.object({
         return z.NEVER;
       }
     }),
+  CLIENT_TOKENS_FILE: z.string().trim().optional(),
+  ALERT_WEBHOOK_URL: z
+    .string()
+    .default("")
+    .transform((text, context) => {
+      try {
+        return parseAlertTargets(text);
+      } catch (error) {
+        context.addIssue({ code: "custom", message: `ALERT_WEBHOOK_URL: ${(error as Error).message}` });
+        return z.NEVER;
+      }
+    }),
+  ALERT_MIN_AVAILABLE_KEYS: z
+    .string()
+    .trim()
+    .regex(/^\d+$/, "ALERT_MIN_AVAILABLE_KEYS must be a whole number such as 1 (0 turns the alert off)")
+    .transform(Number)
+    .default(1),
 });
 
 /** Reads and validates the environment; throws one `ConfigError` naming the variable and the fix. */
@@ -265,6 +290,9 @@ export function loadConfig(environment: NodeJS.ProcessEnv): Config {
       httpProxy: env.http_proxy ?? env.HTTP_PROXY,
       noProxy: env.no_proxy ?? env.NO_PROXY,
     }),
+    clientTokensFile: env.CLIENT_TOKENS_FILE || undefined,
+    alertTargets: Object.freeze(env.ALERT_WEBHOOK_URL),
+    alertMinAvailableKeys: env.ALERT_MIN_AVAILABLE_KEYS,
   });
 }
 

@@ -1,5 +1,19 @@
 import { type Stats, unwatchFile, watchFile } from "node:fs";
 import { Redis } from "ioredis";
+import { type AlertLatch, MemoryAlertLatch, RedisAlertLatch } from "./alerts/alert-latch.js";
+import { AlertMonitor } from "./alerts/alert-monitor.js";
+import { AlertNotifier } from "./alerts/alert-notifier.js";
+import { ClientAccounting } from "./clients/client-accounting.js";
+import { createClientAdmission } from "./clients/client-admission.js";
+import { ClientLimits, type LimitUsage } from "./clients/client-limits.js";
+import { ClientMetrics } from "./clients/client-metrics.js";
+import type { ClientToken } from "./clients/client-token.js";
+import { ClientTokens } from "./clients/client-tokens.js";
+import { loadClientTokensFile } from "./clients/client-tokens-file.js";
+import { RedisClientTokenStore } from "./clients/redis-client-token-store.js";
+import { RedisClientUsageStore } from "./clients/redis-client-usage.js";
+import { SqliteClientTokenStore } from "./clients/sqlite-client-token-store.js";
+import { SqliteClientUsageStore } from "./clients/sqlite-client-usage.js";
 import { type Config, ConfigError } from "./config.js";
 import { ConsoleSessions } from "./console/console-sessions.js";
 import { LoginThrottle } from "./console/login-throttle.js";
@@ -12,6 +26,7 @@ import { KeyManager } from "./keys/key-manager.js";
 import { KeyPool } from "./keys/key-pool.js";
 import { createLogger, type Logger } from "./observability/logger.js";
 import { Metrics } from "./observability/metrics.js";
+import { currentRequestFacts } from "./observability/request-context.js";
 import { UpstreamRelay } from "./passthrough/relay-upstream.js";
 import { redactSecrets } from "./secrets/secret-patterns.js";
 import { GeminiEmbeddings } from "./services/gemini-embeddings.js";
@@ -53,6 +68,12 @@ export interface Gateway {
   readonly loginThrottle: LoginThrottle;
   /** The clock every key decision uses (injectable for tests). */
   readonly now: () => number;
+  /** Named client tokens: created, changed and revoked through /admin, or declared in a file. */
+  readonly clientTokens: ClientTokens;
+  /** Each client token's requests and tokens per day and model. */
+  readonly clientUsage: ClientAccounting;
+  /** Posts alerts to the `ALERT_WEBHOOK_URL` targets. */
+  readonly alerts: AlertNotifier;
   /** Probes one key for a key check (the pool learns from it as from a request). */
   readonly prober: KeyProber;
   /** Hears each change of a key's state (an id), or of many keys at once (none); answers the unsubscribe. */
@@ -201,6 +222,62 @@ export async function createGateway(config: Config, overrides: GatewayOverrides 
     : () => {};
 
   if (shared) await shared.connect().catch(() => {});
+
+  let fileTokens: ClientToken[] = [];
+  if (config.clientTokensFile) {
+    try {
+      fileTokens = await loadClientTokensFile(config.clientTokensFile, now());
+    } catch (error) {
+      throw new ConfigError(`CLIENT_TOKENS_FILE (${config.clientTokensFile}): ${(error as Error).message}`);
+    }
+  }
+  const clientTokens = new ClientTokens({
+    store: shared ? new RedisClientTokenStore(shared, logger) : new SqliteClientTokenStore(database),
+    fileTokens,
+    shared: shared !== undefined,
+    logger,
+    now,
+  });
+  try {
+    await clientTokens.start();
+  } catch (error) {
+    throw new ConfigError(`the client tokens could not be read: ${(error as Error).message}`);
+  }
+  const redact = (text: string) => redactSecrets(text, [pool.secrets()]);
+  const alerts = new AlertNotifier({ targets: config.alertTargets, redact, logger, now });
+  const latch: AlertLatch = shared ? new RedisAlertLatch(shared) : new MemoryAlertLatch();
+  // Without a target there is no one to tell: nothing is watched.
+  const alertMonitor =
+    config.alertTargets.length > 0
+      ? new AlertMonitor({
+          pool,
+          threshold: config.alertMinAvailableKeys,
+          latch,
+          notify: (event) => alerts.notify(event),
+          logger,
+          now,
+        })
+      : undefined;
+  if (alertMonitor) {
+    keyListeners.add(() => alertMonitor.poolChanged());
+    alertMonitor.poolChanged();
+  }
+  const limits = new ClientLimits({ redis: shared, now });
+  const limitUsage = (token: ClientToken, usage: readonly LimitUsage[]) =>
+    alertMonitor?.tokenUsage(token, usage);
+  const admitClient = createClientAdmission({ tokens: clientTokens, limits, onUsage: limitUsage, logger });
+  const clientUsage = new ClientAccounting({
+    store: shared
+      ? new RedisClientUsageStore(shared, config.historyDays)
+      : new SqliteClientUsageStore(database),
+    metrics: new ClientMetrics(metrics.registry),
+    tokens: clientTokens,
+    limits,
+    onUsage: limitUsage,
+    historyDays: config.historyDays,
+    logger,
+    now,
+  });
   const history: HistoryStore = shared
     ? new RedisHistoryStore(shared, config.historyDays, now)
     : new SqliteHistoryStore(database);
@@ -222,6 +299,7 @@ export async function createGateway(config: Config, overrides: GatewayOverrides 
     maxAttempts: config.maxAttempts,
     deadlineMs: config.requestDeadlineMs,
     requestTimeoutMs: config.requestTimeoutMs,
+    admit: (model) => admitClient(currentRequestFacts(), model),
   });
   const usage = createUsageRecorder({ metrics, pool });
   const closing = new AbortController();
@@ -250,6 +328,9 @@ export async function createGateway(config: Config, overrides: GatewayOverrides 
     sessions: new ConsoleSessions(shared ? new RedisSessionStore(shared) : new MemorySessionStore(now), now),
     loginThrottle: new LoginThrottle(now),
     now,
+    clientTokens,
+    clientUsage,
+    alerts,
     prober: new KeyProber(dispatcher, (facts) => activity.upstreamWork(facts)),
     onKeyChange(listener) {
       keyListeners.add(listener);
@@ -260,7 +341,7 @@ export async function createGateway(config: Config, overrides: GatewayOverrides 
     embeddings: new GeminiEmbeddings(dispatcher, usage),
     tokenCounter: new GeminiTokenCounter(dispatcher),
     relay: new UpstreamRelay({ dispatcher, usage, secrets: () => [pool.secrets()], closing: closing.signal }),
-    redact: (text) => redactSecrets(text, [pool.secrets()]),
+    redact,
     closeStreams: () => closing.abort(),
     async lookupSignatures(toolCallIds) {
       const found = signatures.lookup(toolCallIds);
@@ -281,9 +362,13 @@ export async function createGateway(config: Config, overrides: GatewayOverrides 
     },
     async close() {
       stopWatching();
+      alertMonitor?.close();
+      alerts.close();
       await store.close();
       await responses.close();
       await activity.close();
+      await clientUsage.close();
+      await clientTokens.close();
       database.close();
       shared?.disconnect();
       await client.close();

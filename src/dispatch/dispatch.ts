@@ -21,6 +21,11 @@ export interface DispatcherOptions {
   requestTimeoutMs: number;
   /** The clock every key decision uses. */
   now?: () => number;
+  /**
+   * Runs before any key is given out for a request's call, and refuses it by throwing (a client
+   * token's limits and allowed models).
+   */
+  admit?: (model: string | undefined) => Promise<void>;
 }
 
 export interface DispatchRequest {
@@ -56,6 +61,7 @@ export class Dispatcher {
     attempt: (upstream: UpstreamAttempt) => Promise<T>,
   ): Promise<Dispatched<T>> {
     const { pool, metrics } = this.options;
+    await this.options.admit?.(request.model);
     const tried = new Set<string>();
     const startedAt = performance.now();
     const failures: FailedAttempt[] = [];

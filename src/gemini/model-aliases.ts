@@ -24,6 +24,23 @@ const PATTERN = /^[\w.:/@*-]{1,200}$/;
 const TARGET = /^[\w.:/@-]{1,200}$/;
 
 /**
+ * A model pattern as `MODEL_ALIASES` writes it (and client tokens' allowed models reuse): `*` matches
+ * any run of characters, everything else itself, case-insensitively, over the whole name.
+ */
+export function modelPatternMatcher(pattern: string): RegExp {
+  const source = pattern
+    .split("*")
+    .map((piece) => piece.replace(/[.+?^${}()|[\]\\/]/g, "\\$&"))
+    .join(".*");
+  return new RegExp(`^${source}$`, "i");
+}
+
+/** Whether `pattern` is a model pattern (a model-like name, with `*` wildcards). */
+export function isModelPattern(pattern: string): boolean {
+  return PATTERN.test(pattern);
+}
+
+/**
  * Parses `pattern=model,pattern=model`; throws an `Error` naming the bad entry (config.ts turns it into
  * the start-up line).
  */
@@ -40,15 +57,11 @@ export function parseModelAliases(text: string): ModelAlias[] {
         `"${entry.slice(0, 80)}" is not pattern=model (e.g. claude-*haiku*=gemini-2.5-flash,claude-*=gemini-2.5-pro)`,
       );
     }
-    const source = pattern
-      .split("*")
-      .map((piece) => piece.replace(/[.+?^${}()|[\]\\/]/g, "\\$&"))
-      .join(".*");
     aliases.push({
       pattern,
       target: withoutModelsPrefix(target),
       hasWildcard: pattern.includes("*"),
-      matcher: new RegExp(`^${source}$`, "i"),
+      matcher: modelPatternMatcher(pattern),
     });
   }
   return aliases;

@@ -23,28 +23,9 @@ export function nativeClientToken(request: Request): string | undefined {
  * The client's token on the OpenAI- and Anthropic-shaped routes: Bearer, or `x-api-key` as Anthropic
  * clients send it (Claude Code with `ANTHROPIC_API_KEY`).
  */
-function apiClientToken(request: Request): string | undefined {
+export function apiClientToken(request: Request): string | undefined {
   const header = request.headers["x-api-key"];
   return bearerToken(request) ?? (typeof header === "string" && header ? header : undefined);
-}
-
-/** Guards the API with `ACCESS_TOKEN` when it is set. */
-export function requireAccessToken(accessToken: string | undefined, options: { native: boolean }) {
-  return (request: Request, _response: Response, next: NextFunction) => {
-    if (!accessToken) return next();
-    const presented = options.native ? nativeClientToken(request) : apiClientToken(request);
-    if (secretsMatch(presented, accessToken)) return next();
-    next(
-      new GatewayError({
-        status: 401,
-        type: "authentication_error",
-        code: "invalid_api_key",
-        message: presented
-          ? "Incorrect API key provided: use the gateway's ACCESS_TOKEN as the API key."
-          : "Missing API key: send the gateway's ACCESS_TOKEN as 'Authorization: Bearer <token>' (or 'x-api-key: <token>').",
-      }),
-    );
-  };
 }
 
 /** Headers a reverse proxy adds; a request carrying one came from elsewhere, whatever its socket says. */

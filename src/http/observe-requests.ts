@@ -11,6 +11,16 @@ export interface RequestActivity {
   request(entry: RequestLogEntry): void;
 }
 
+/** Where a request made with a named client token is accounted to that token. */
+export interface ClientRequestSink {
+  requestEnded(end: {
+    client: NonNullable<RequestFacts["client"]>;
+    model: string | null;
+    status: number;
+    tokens: RequestFacts["tokens"];
+  }): void;
+}
+
 /** Requests that no route matched (refused by a guard, too large, unknown) are labelled by their area. */
 const AREAS = ["/v1beta/openai", "/v1beta", "/v1", "/admin"] as const;
 const CLIENT_CLOSED_REQUEST = 499;
@@ -51,9 +61,10 @@ export function observeRequests(dependencies: {
   logger: Logger;
   metrics: Metrics;
   activity?: RequestActivity;
+  clients?: ClientRequestSink;
   redact?: (text: string) => string;
 }) {
-  const { logger, metrics, activity } = dependencies;
+  const { logger, metrics, activity, clients } = dependencies;
   return (request: Request, response: Response, next: NextFunction): void => {
     const startedAt = performance.now();
     const path = request.path;
@@ -66,12 +77,16 @@ export function observeRequests(dependencies: {
       metrics.httpRequests.inc({ method: request.method, route, status: String(status) });
       metrics.httpDuration.observe({ route }, seconds);
       const model = typeof response.locals.model === "string" ? response.locals.model : facts.model;
+      const modelLabel = model ? metrics.modelLabel(model) : null;
+      const client = facts.client;
+      if (client) clients?.requestEnded({ client, model: modelLabel, status, tokens: facts.tokens });
       const line = {
         requestId: response.locals.requestId,
         method: request.method,
         route,
         status,
-        ...(model ? { model: metrics.modelLabel(model) } : {}),
+        ...(modelLabel ? { model: modelLabel } : {}),
+        ...(client ? { tokenName: client.name } : {}),
         ...(facts.keyId ? { keyId: facts.keyId } : {}),
         ...(facts.attempts > 0 ? { attempts: facts.attempts } : {}),
         ...(facts.upstreamLatencyMs !== undefined ? { upstreamLatencyMs: facts.upstreamLatencyMs } : {}),
@@ -90,8 +105,9 @@ export function observeRequests(dependencies: {
             requestId: typeof response.locals.requestId === "string" ? response.locals.requestId : null,
             route,
             protocol,
-            model: model ? metrics.modelLabel(model) : null,
+            model: modelLabel,
             keyId: facts.keyId ?? null,
+            clientToken: client?.name ?? null,
             status,
             attempts: facts.attempts,
             firstByteMs:

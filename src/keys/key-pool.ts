@@ -234,6 +234,11 @@ export class KeyPool {
     return undefined;
   }
 
+  /** The models asked of the pool lately (at most `MAX_CURSORS`), least recently first. */
+  recentModels(): string[] {
+    return [...this.cursors.keys()].filter((model) => model !== ALL_MODELS);
+  }
+
   /**
    * Clients name models, so the cursors are bounded: past `MAX_CURSORS` models the least recently used
    * cursor goes (that model's next request starts again at the first key, which is harmless).

@@ -10,6 +10,8 @@ export type TokenType = "prompt" | "completion" | "reasoning" | "cached";
  * Dispatch and the metrics fill it in through the functions below, so no route has to thread it along.
  */
 export interface RequestFacts {
+  /** The named client token the request came with (the auth middleware sets it), and how it fared. */
+  client?: ClientRequest;
   /** The id (never the key) of the last key an attempt used. */
   keyId?: string;
   attempts: number;
@@ -26,6 +28,15 @@ export interface RequestFacts {
   error?: string;
 }
 
+/** A request made with a named client token: the token's name, never its secret. */
+export interface ClientRequest {
+  readonly name: string;
+  /** Its request limits were taken (once per request, however many upstream calls it makes). */
+  admitted: boolean;
+  /** Refused before any key was spent: over one of its limits, or a model it may not use. */
+  refused?: "limit" | "model";
+}
+
 const storage = new AsyncLocalStorage<RequestFacts>();
 
 /** Runs `next` (the rest of the middleware chain) with a fresh record of facts. */
@@ -40,6 +51,12 @@ export function withRequestFacts<T>(facts: RequestFacts, work: () => T): T {
 
 export function currentRequestFacts(): RequestFacts | undefined {
   return storage.getStore();
+}
+
+/** The current request came with this named client token. */
+export function noteClientToken(name: string): void {
+  const facts = storage.getStore();
+  if (facts) facts.client = { name, admitted: false };
 }
 
 /** An attempt of the current request goes upstream with this key. */

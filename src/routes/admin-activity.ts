@@ -42,6 +42,7 @@ const requestsQuery = z.object({
     .optional(),
   model: z.string().min(1).max(200).optional(),
   keyId: z.string().min(1).max(64).optional(),
+  token: z.string().min(1).max(64).optional(),
   route: z.string().min(1).max(200).optional(),
   protocol: z.string().min(1).max(64).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
@@ -116,6 +117,7 @@ export function adminActivityRoutes(services: AdminActivityServices): Router {
       ...(statuses ? { statuses } : {}),
       ...(query.model ? { model: query.model } : {}),
       ...(query.keyId ? { keyId: query.keyId } : {}),
+      ...(query.token ? { clientToken: query.token } : {}),
       ...(query.route ? { route: query.route } : {}),
       ...(query.protocol ? { protocol: query.protocol } : {}),
     });

@@ -8,6 +8,16 @@ export const GOOGLE_KEY_SHAPE = /AIza[0-9A-Za-z_-]{20,}/;
 const GOOGLE_KEY_SHAPES = new RegExp(GOOGLE_KEY_SHAPE.source, "g");
 const WHOLE_GOOGLE_KEY = new RegExp(`^${GOOGLE_KEY_SHAPE.source}$`);
 
+/**
+ * A client token's secret (src/clients/client-token-secret.ts): `grt_` and 43 base64url characters.
+ * Recognisable by its prefix, so a secret pasted anywhere is hidden even when no token is known.
+ */
+export const CLIENT_TOKEN_SHAPE = /grt_[0-9A-Za-z_-]{43}/;
+const CLIENT_TOKEN_SHAPES = new RegExp(CLIENT_TOKEN_SHAPE.source, "g");
+
+/** What a hidden client token becomes in text that leaves the process. */
+export const REDACTED_CLIENT_TOKEN = "[redacted client token]";
+
 /** Secrets shorter than this are not searched for (they would match ordinary words). */
 export const MIN_SECRET_LENGTH = 6;
 
@@ -51,9 +61,11 @@ export function hideKnownSecrets(
   return result;
 }
 
-/** Replaces every key-shaped string in `text`. */
+/** Replaces every key-shaped string (and every client-token-shaped one) in `text`. */
 export function hideKeyShapes(text: string, replacement = REDACTED_KEY): string {
-  return text.replace(GOOGLE_KEY_SHAPES, replacement);
+  return text
+    .replace(GOOGLE_KEY_SHAPES, replacement)
+    .replace(CLIENT_TOKEN_SHAPES, replacement === REDACTED_KEY ? REDACTED_CLIENT_TOKEN : replacement);
 }
 
 /** Replaces every given secret and every key-shaped string in `text` with `[redacted key]`. */
@@ -69,7 +81,7 @@ export function containsSecret(
   text: string,
   secretLists: ReadonlyArray<readonly (string | undefined)[]>,
 ): boolean {
-  if (GOOGLE_KEY_SHAPE.test(text)) return true;
+  if (GOOGLE_KEY_SHAPE.test(text) || CLIENT_TOKEN_SHAPE.test(text)) return true;
   return secretLists.some((secrets) => unusualSecrets(secrets).some((secret) => text.includes(secret)));
 }
 

@@ -152,7 +152,7 @@ export class ActivityRecorder {
       const ids = this.options.requestLog.append(rows);
       if (this.listeners.size > 0) {
         rows.forEach((entry, index) => {
-          const row = { id: ids[index] ?? 0, ...entry };
+          const row = { id: ids[index] ?? 0, ...entry, clientToken: entry.clientToken ?? null };
           for (const listener of this.listeners) listener(row);
         });
       }

@@ -18,10 +18,13 @@ export interface RequestLogEntry {
   tokens: { prompt: number; completion: number; reasoning: number; cached: number };
   /** What went wrong, with every secret removed; null when nothing did. */
   error: string | null;
+  /** The name of the client token the request came with; null for ACCESS_TOKEN or an open gateway. */
+  clientToken?: string | null;
 }
 
 export interface RequestLogRow extends RequestLogEntry {
   id: number;
+  clientToken: string | null;
 }
 
 /** A status filter: one code (`429`) or a class (`4xx`). */
@@ -33,6 +36,7 @@ export interface RequestLogQuery {
   statuses?: readonly StatusFilter[];
   model?: string;
   keyId?: string;
+  clientToken?: string;
   route?: string;
   protocol?: string;
   limit: number;

@@ -71,11 +71,26 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX request_log_by_time ON request_log (time);
   CREATE INDEX request_log_by_key ON request_log (key_id, id);
   `,
+  // Stored Responses (`store: true`), so `previous_response_id` and `GET /v1/responses/{id}` find them.
   `
   CREATE TABLE responses (
     id TEXT PRIMARY KEY, saved_at INTEGER NOT NULL, bytes INTEGER NOT NULL, value TEXT NOT NULL
   );
   CREATE INDEX responses_by_age ON responses (saved_at);
+  `,
+  // Client tokens (named, with limits): the tokens created through /admin (their secrets only as hashes),
+  // each logged request's token by name, and what each token spent per Pacific day and model.
+  `
+  ALTER TABLE request_log ADD COLUMN client_token TEXT;
+  CREATE INDEX request_log_by_client_token ON request_log (client_token, id);
+  CREATE TABLE client_tokens (name TEXT PRIMARY KEY, record TEXT NOT NULL) WITHOUT ROWID;
+  CREATE TABLE usage_daily_clients (
+    day TEXT NOT NULL, client_token TEXT NOT NULL, model TEXT NOT NULL,
+    requests INTEGER NOT NULL DEFAULT 0, refused INTEGER NOT NULL DEFAULT 0,
+    prompt_tokens INTEGER NOT NULL DEFAULT 0, completion_tokens INTEGER NOT NULL DEFAULT 0,
+    reasoning_tokens INTEGER NOT NULL DEFAULT 0, cached_tokens INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (day, client_token, model)
+  ) WITHOUT ROWID;
   `,
 ];
 
@@ -115,6 +130,7 @@ export const REQUEST_LOG_COLUMNS = [
   "reasoning_tokens",
   "cached_tokens",
   "error",
+  "client_token",
 ] as const;
 
 export const INSERT_REQUEST_LOG = `INSERT INTO request_log (${REQUEST_LOG_COLUMNS.join(", ")})

@@ -46,6 +46,7 @@ export class SqliteRequestLog {
             entry.tokens.reasoning,
             entry.tokens.cached,
             entry.error,
+            entry.clientToken ?? null,
           ).lastInsertRowid,
         ),
       );
@@ -66,6 +67,7 @@ export class SqliteRequestLog {
     if (query.to !== undefined) where("time <= ?", query.to);
     if (query.model !== undefined) where("model = ?", query.model);
     if (query.keyId !== undefined) where("key_id = ?", query.keyId);
+    if (query.clientToken !== undefined) where("client_token = ?", query.clientToken);
     if (query.route !== undefined) where("route = ?", query.route);
     if (query.protocol !== undefined) where("protocol = ?", query.protocol);
     if (query.statuses && query.statuses.length > 0) {
@@ -111,5 +113,6 @@ function rowOf(row: Row): RequestLogRow {
       cached: Number(row.cached_tokens),
     },
     error: stringOrNull(row.error),
+    clientToken: stringOrNull(row.client_token),
   };
 }
