@@ -127,7 +127,10 @@ async function texts(locator: Locator): Promise<string[]> {
     await page.getByRole("button", { name: "Log in" }).click();
     await page.getByRole("heading", { name: "Key pool" }).waitFor();
     await page.getByTestId("pool-counts").getByText("2 available").waitFor();
-    expect(await page.locator("[data-testid=pool-table] tbody tr").count()).toBe(2);
+    // The counts arrive over the live feed and the rows over their own request: wait for the second row.
+    const rows = page.locator("[data-testid=pool-table] tbody tr");
+    await rows.nth(1).waitFor();
+    expect(await rows.count()).toBe(2);
   }, 60_000);
 
   test("after a real 429 the key shows as resting for that model, with a countdown that ticks", async () => {
