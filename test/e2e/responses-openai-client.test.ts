@@ -375,6 +375,52 @@ describe("stored responses", () => {
     expect(lastGeminiBody(env.fake).contents).toHaveLength(3);
   });
 
+  test("inputItems.list pages through the input a stored response answered, newest first by default", async () => {
+    const created = await client.responses.create({
+      model: "gemini-2.5-flash",
+      input: [
+        { role: "user", content: "First question." },
+        { role: "assistant", content: "First answer." },
+        { role: "user", content: [{ type: "input_text", text: "Second question." }] },
+      ],
+    });
+
+    const newestFirst = await client.responses.inputItems.list(created.id);
+    expect(newestFirst.data.map((item) => item.type === "message" && item.content)).toEqual([
+      [{ type: "input_text", text: "Second question." }],
+      [{ type: "output_text", text: "First answer." }],
+      [{ type: "input_text", text: "First question." }],
+    ]);
+    expect(newestFirst.has_more).toBe(false);
+    expect(newestFirst.data[0]).toMatchObject({ type: "message", role: "user", status: "completed" });
+
+    const ids = newestFirst.data.map((item) => item.id);
+    expect(new Set(ids).size).toBe(3);
+    const pagedOldestFirst: string[] = [];
+    for await (const item of client.responses.inputItems.list(created.id, { order: "asc", limit: 1 })) {
+      pagedOldestFirst.push(item.id);
+    }
+    expect(pagedOldestFirst).toEqual([...ids].reverse());
+    expect((await client.responses.inputItems.list(created.id)).data.map((item) => item.id)).toEqual(ids);
+  });
+
+  test("inputItems.list: an unknown response is a 404, a bad limit or cursor a 400 naming it", async () => {
+    await expect(client.responses.inputItems.list("resp_doesnotexist")).rejects.toBeInstanceOf(
+      OpenAI.NotFoundError,
+    );
+    const created = await client.responses.create({ model: "gemini-2.5-flash", input: "Hello." });
+    for (const [query, param] of [
+      ["limit=0", "limit"],
+      ["limit=abc", "limit"],
+      ["order=sideways", "order"],
+      ["after=msg_unknown", "after"],
+    ]) {
+      const answer = await request(`${env.url}/v1/responses/${created.id}/input_items?${query}`);
+      expect(answer.status).toBe(400);
+      expect(answer.json).toMatchObject({ error: { type: "invalid_request_error", param } });
+    }
+  });
+
   test("an unknown previous_response_id is a 404 in OpenAI's shape", async () => {
     const answer = await request(`${env.url}/v1/responses`, {
       method: "POST",

@@ -9,6 +9,7 @@ import type { ResponseStore } from "../../store/response-store.js";
 import { collectRemoteMediaUrls } from "./convert-input-items.js";
 import { convertResponsesRequest } from "./convert-responses-request.js";
 import { encodeResponsesStream } from "./encode-responses-stream.js";
+import { listInputItems } from "./list-input-items.js";
 import { renderResponse } from "./render-response.js";
 import { parseResponsesRequest, type ResponsesInputItem } from "./request-schema.js";
 import { newCallId, newResponseId, outputItemIds } from "./response-ids.js";
@@ -32,7 +33,8 @@ export interface OpenAIResponsesServices {
 }
 
 /**
- * `POST /v1/responses` (streaming and not), `GET` and `DELETE /v1/responses/{id}`: the OpenAI Responses
+ * `POST /v1/responses` (streaming and not), `GET` and `DELETE /v1/responses/{id}`, `GET
+ * /v1/responses/{id}/input_items`: the OpenAI Responses
  * API that Codex CLI, the AI SDK's default OpenAI provider and the OpenAI Agents SDKs speak. The request
  * is translated to a Gemini plan (pure), the engine's answer encoded as Responses events or rendered as
  * one response object, and kept in the response store unless the client said `store: false`.
@@ -108,6 +110,13 @@ export function openAIResponsesRoutes(services: OpenAIResponsesServices): Router
     if (stored === undefined) throw responseNotFound(id);
     const include = [request.query.include, request.query["include[]"]].flat();
     response.json(visibleResponse(stored.response, include.includes("reasoning.encrypted_content")));
+  });
+
+  router.get("/v1/responses/:id/input_items", async (request, response) => {
+    const id = String(request.params.id);
+    const stored = await loadStoredResponse(responses, id);
+    if (stored === undefined) throw responseNotFound(id);
+    response.json(listInputItems(id, stored.input, request.query));
   });
 
   router.delete("/v1/responses/:id", async (request, response) => {
