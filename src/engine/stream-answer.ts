@@ -5,6 +5,7 @@ import { eitherSignal } from "../http/either-signal.js";
 import { EVENT_STREAM_HEADERS, StreamWriter } from "../http/stream-writer.js";
 import { noteRequestError } from "../observability/request-context.js";
 import { ClientGoneError } from "../upstream/gemini-client.js";
+import { UpstreamError } from "../upstream/upstream-error.js";
 import type { AnswerFailure, AnswerSummary, StreamEncoder } from "./answer-events.js";
 import { answerUsageOf } from "./answer-usage.js";
 import type { ChatPlan } from "./chat-plan.js";
@@ -15,10 +16,19 @@ import { generateRequest } from "./generate-request.js";
 import { startKeepaliveClock } from "./keepalive-clock.js";
 import { SHUTTING_DOWN } from "./shutting-down.js";
 
-/** A failure after the stream started, as the client's error event says it. */
+/**
+ * A failure after the stream started, as the client's error event says it. Gemini's mid-stream
+ * `503 UNAVAILABLE` stays a 503, so a protocol can say "overloaded" (Anthropic's `overloaded_error`, which
+ * Claude Code retries even mid-stream); anything else is a 502.
+ */
 function interruption(error: unknown): AnswerFailure {
   const message = error instanceof Error ? error.message : String(error);
-  return { status: 502, code: "upstream_error", message: `Upstream stream interrupted: ${message}` };
+  const overloaded = error instanceof UpstreamError && error.status === 503;
+  return {
+    status: overloaded ? 503 : 502,
+    code: "upstream_error",
+    message: `Upstream stream interrupted: ${message}`,
+  };
 }
 
 const NO_SUMMARY: AnswerSummary = {

@@ -198,7 +198,13 @@ describe("messages.stream", () => {
   });
 
   test("a failure after the stream started: an error event in Anthropic's envelope, which the SDK throws", async () => {
-    env.fake.enqueue(reply.midStreamError({ afterChunks: 1, from: reply.text(["partial ", "rest"]) }));
+    env.fake.enqueue(
+      reply.midStreamError({
+        afterChunks: 1,
+        error: geminiErrors.internal(),
+        from: reply.text(["partial ", "rest"]),
+      }),
+    );
     const raw = await postMessagesStream(env.url, {
       model: "gemini-2.5-flash",
       max_tokens: 100,
@@ -211,6 +217,17 @@ describe("messages.stream", () => {
     await expect(
       streamed({ model: "gemini-2.5-flash", max_tokens: 100, messages: [{ role: "user", content: "x" }] }),
     ).rejects.toThrow(Anthropic.APIError);
+  });
+
+  test("Gemini overloaded mid-stream (503 UNAVAILABLE inside the stream): overloaded_error, which Claude Code retries", async () => {
+    env.fake.enqueue(reply.midStreamError({ afterChunks: 1, from: reply.text(["partial ", "rest"]) }));
+    const raw = await postMessagesStream(env.url, {
+      model: "gemini-2.5-flash",
+      max_tokens: 100,
+      messages: [{ role: "user", content: "x" }],
+    });
+    assertMessageStreamInvariants(raw.events, { endsWithError: true });
+    expect(raw.events.at(-1)?.json).toMatchObject({ type: "error", error: { type: "overloaded_error" } });
   });
 });
 

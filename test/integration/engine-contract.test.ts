@@ -185,7 +185,7 @@ describe("engine.stream", () => {
     await response.text();
 
     expect(methods()).toEqual(["start", "text", "fail"]);
-    expect(calls.at(-1)).toMatchObject({ failure: { status: 502, code: "upstream_error" } });
+    expect(calls.at(-1)).toMatchObject({ failure: { status: 503, code: "upstream_error" } });
     const after = await upstreamCounts();
     expect(after.server_error - before.server_error).toBe(1);
     expect(after.ok - before.ok).toBe(0);
