@@ -4,6 +4,7 @@ import type { Logger } from "../observability/logger.js";
 import { type AlertEvent, type AlertMessage, describeAlert } from "./alert-event.js";
 import type { AlertTarget } from "./alert-target.js";
 import { acceptedByService, formatAlertPayload } from "./format-alert-payload.js";
+import { signAlertRequest } from "./sign-alert-request.js";
 
 /** One send's time limit: a receiver that hangs costs this, then the next try. */
 const SEND_TIMEOUT_MS = 10_000;
@@ -141,10 +142,11 @@ export class AlertNotifier {
     const signal = AbortSignal.any([this.closing.signal, AbortSignal.timeout(SEND_TIMEOUT_MS)]);
     let answer: Awaited<ReturnType<typeof request>>;
     try {
-      answer = await request(target.url, {
+      const signed = signAlertRequest(target, formatAlertPayload(target, message), this.options.now());
+      answer = await request(signed.url, {
         method: "POST",
         headers: { "content-type": "application/json; charset=utf-8", "user-agent": "gemini-rotator" },
-        body: JSON.stringify(formatAlertPayload(target, message)),
+        body: JSON.stringify(signed.body),
         signal,
       });
     } catch (error) {

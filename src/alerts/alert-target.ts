@@ -9,6 +9,8 @@ export interface AlertTarget {
   url: string;
   /** Telegram's chat, from the URL's `chat_id`. */
   chatId?: string;
+  /** A DingTalk or Feishu/Lark robot's signing secret (its "signature" security setting), from `secret`. */
+  signingSecret?: string;
   /**
    * How logs and answers name the target: its format and host only. A webhook's path or query is its
    * secret (Slack's and Discord's paths, Telegram's bot token, DingTalk's and WeCom's keys).
@@ -39,7 +41,9 @@ function isAlertFormat(text: string): text is AlertFormat {
  * comes from its host (hooks.slack.com, discord.com/api/webhooks, api.telegram.org, open.feishu.cn or
  * open.larksuite.com, oapi.dingtalk.com, qyapi.weixin.qq.com; anything else: generic JSON), or from a
  * prefix that says it: `slack+https://…`, `telegram+http://127.0.0.1:9000/…` (a relay, a proxy, a test
- * receiver). Throws an `Error` naming the bad entry (never its path or query).
+ * receiver). A DingTalk or Feishu/Lark robot whose security setting is a signature takes its secret as
+ * `?secret=…` (kept out of the URL that is posted to; each message is signed with it). Throws an `Error`
+ * naming the bad entry (never its path or query).
  */
 export function parseAlertTargets(text: string): AlertTarget[] {
   const targets: AlertTarget[] = [];
@@ -70,6 +74,13 @@ export function parseAlertTargets(text: string): AlertTarget[] {
       }
       url.searchParams.delete("chat_id");
       targets.push({ format, url: url.toString(), chatId, label });
+      continue;
+    }
+    const signingSecret = url.searchParams.get("secret");
+    if (signingSecret !== null && (format === "dingtalk" || format === "feishu")) {
+      if (signingSecret === "") throw new Error(`the ${format} target on ${url.host} has an empty ?secret=`);
+      url.searchParams.delete("secret");
+      targets.push({ format, url: url.toString(), signingSecret, label });
       continue;
     }
     targets.push({ format, url: url.toString(), label });

@@ -5,6 +5,7 @@
  * 80 % and 100 % of a limit), a failing receiver retried, a hanging one never slowing a request, and
  * no webhook secret in any log line or answer.
  */
+import { createHmac } from "node:crypto";
 import { geminiErrors } from "../fake-gemini/index.js";
 import { E2E_KEYS, type E2eEnvironment, startEnvironment } from "../support/e2e-environment.js";
 import { request } from "../support/http.js";
@@ -17,6 +18,9 @@ const chat = { model: MODEL, messages: [{ role: "user", content: "Say hi" }] };
 const TELEGRAM_BOT = "bot123456:telegram-secret-abcdefghij";
 const DINGTALK_TOKEN = "dingtalk-secret-0123456789";
 const WECOM_KEY = "wecom-secret-0123456789";
+/** The signing secrets of a DingTalk and a Feishu robot set to "signature" (加签). */
+const DINGTALK_SIGNING = "SECdingtalk-signing-0123456789";
+const FEISHU_SIGNING = "feishu-signing-0123456789";
 /** The longest time one send may take: a request held up by a webhook would take at least this. */
 const SEND_TIMEOUT_MS = 10_000;
 
@@ -35,6 +39,8 @@ describe("alerts to webhooks", () => {
     receiver.behave("/feishu", { kind: "ok", body: { code: 0, msg: "success", data: {} } });
     receiver.behave("/dingtalk", { kind: "ok", body: { errcode: 0, errmsg: "ok" } });
     receiver.behave("/wecom", { kind: "ok", body: { errcode: 0, errmsg: "ok" } });
+    receiver.behave("/feishu-signed", { kind: "ok", body: { code: 0, msg: "success", data: {} } });
+    receiver.behave("/dingtalk-signed", { kind: "ok", body: { errcode: 0, errmsg: "ok" } });
     const at = receiver.url;
     environment = await startEnvironment({
       env: {
@@ -47,6 +53,8 @@ describe("alerts to webhooks", () => {
           `feishu+${at}/feishu`,
           `dingtalk+${at}/dingtalk?access_token=${DINGTALK_TOKEN}`,
           `wecom+${at}/wecom?key=${WECOM_KEY}`,
+          `feishu+${at}/feishu-signed?secret=${FEISHU_SIGNING}`,
+          `dingtalk+${at}/dingtalk-signed?access_token=${DINGTALK_TOKEN}&secret=${DINGTALK_SIGNING}`,
           `json+${at}/flaky`,
           `json+${at}/hang`,
         ].join(","),
@@ -73,9 +81,11 @@ describe("alerts to webhooks", () => {
       "feishu",
       "dingtalk",
       "wecom",
+      "feishu",
+      "dingtalk",
     ]);
     // Tried once: the flaky receiver's failure and the hanging one's silence are reported, not retried.
-    expect(byTarget.slice(7)).toEqual([
+    expect(byTarget.slice(9)).toEqual([
       {
         target: expect.stringContaining("json 127.0.0.1"),
         format: "json",
@@ -118,10 +128,25 @@ describe("alerts to webhooks", () => {
     const wecom = receiver.postsTo("/wecom")[0];
     expect(wecom?.body).toEqual({ msgtype: "text", text: { content: text } });
     expect(wecom?.query.get("key")).toBe(WECOM_KEY);
+    // Robots set to "signature": Feishu's timestamp (s) and sign in the body, DingTalk's timestamp (ms) and
+    // sign in the query, each checked here as the service checks it; the secret itself is never sent.
+    const feishuSigned = receiver.postsTo("/feishu-signed")[0];
+    const { timestamp: feishuTime, sign: feishuSign, ...feishuMessage } = feishuSigned?.body ?? {};
+    expect(feishuMessage).toEqual({ msg_type: "text", content: { text } });
+    expect(Math.abs(Number(feishuTime) - Date.now() / 1000)).toBeLessThan(3600);
+    expect(feishuSign).toBe(createHmac("sha256", `${feishuTime}\n${FEISHU_SIGNING}`).digest("base64"));
+    const dingtalkSigned = receiver.postsTo("/dingtalk-signed")[0];
+    const dingtalkTime = dingtalkSigned?.query.get("timestamp");
+    expect(Math.abs(Number(dingtalkTime) - Date.now())).toBeLessThan(3_600_000);
+    expect(dingtalkSigned?.query.get("sign")).toBe(
+      createHmac("sha256", DINGTALK_SIGNING).update(`${dingtalkTime}\n${DINGTALK_SIGNING}`).digest("base64"),
+    );
+    expect(dingtalkSigned?.query.has("secret")).toBe(false);
+    expect(dingtalkSigned?.body).toEqual({ msgtype: "text", text: { content: text } });
 
     // The targets are named by format and host only.
     const listed = await request(`${environment.url}/admin/alerts`, ADMIN);
-    for (const secret of [TELEGRAM_BOT, DINGTALK_TOKEN, WECOM_KEY]) {
+    for (const secret of [TELEGRAM_BOT, DINGTALK_TOKEN, WECOM_KEY, DINGTALK_SIGNING, FEISHU_SIGNING]) {
       expect(listed.text).not.toContain(secret);
       expect(answer.text).not.toContain(secret);
     }
@@ -240,7 +265,9 @@ describe("alerts to webhooks", () => {
   test("no webhook secret and no client-token secret in any log line", () => {
     const logs = environment.server.logs.join("\n");
     expect(logs).toContain('"msg":"alert"');
-    for (const secret of [TELEGRAM_BOT, DINGTALK_TOKEN, WECOM_KEY]) expect(logs).not.toContain(secret);
+    for (const secret of [TELEGRAM_BOT, DINGTALK_TOKEN, WECOM_KEY, DINGTALK_SIGNING, FEISHU_SIGNING]) {
+      expect(logs).not.toContain(secret);
+    }
     expect(logs).not.toMatch(/grt_[A-Za-z0-9_-]{43}/);
   });
 });
