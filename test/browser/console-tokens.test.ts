@@ -15,7 +15,7 @@ import { startFakeGemini } from "../fake-gemini/index.js";
 import type { FakeGemini } from "../fake-gemini/types.js";
 import { type BuiltServer, startBuiltServer } from "../support/built-server.js";
 import { request } from "../support/http.js";
-import { hasChromium, launchChromium, type RunningBrowser } from "./chromium.js";
+import { hasChromium, launchChromium, type RunningBrowser, watchPageProblems } from "./chromium.js";
 
 const ARTIFACTS = fileURLToPath(new URL("../../test-artifacts/console/", import.meta.url));
 const ADMIN_TOKEN = "fake-admin-token-tokens-page";
@@ -35,7 +35,7 @@ if (!chromiumInstalled) {
   let server: BuiltServer;
   let browser: RunningBrowser;
   let page: Page;
-  const pageProblems: string[] = [];
+  let pageProblems: string[] = [];
 
   const chat = (secret: string, model = "gemini-2.5-flash") =>
     request(`${server.url}/v1/chat/completions`, {
@@ -73,10 +73,7 @@ if (!chromiumInstalled) {
     await browser.context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: server.url });
     page = browser.context.pages()[0] ?? (await browser.context.newPage());
     page.setDefaultTimeout(20_000);
-    page.on("pageerror", (error) => pageProblems.push(`script error: ${error.message}`));
-    page.on("console", (message) => {
-      if (/Content Security Policy/i.test(message.text())) pageProblems.push(`CSP: ${message.text()}`);
-    });
+    pageProblems = watchPageProblems(page);
 
     await page.goto(`${server.url}/console`);
     await page.getByLabel("Admin token").fill(ADMIN_TOKEN);

@@ -6,6 +6,7 @@
 import { useState } from "preact/hooks";
 import { callApi } from "../api/admin-client.js";
 import type { ClientTokenState, ClientTokenView } from "../api/types.js";
+import { useAction } from "../components/use-action.js";
 import { formatAgo, formatCompact, formatNumber, formatTime } from "../i18n/format.js";
 import { t } from "../i18n/language.js";
 import type { MessageName } from "../i18n/messages-en.js";
@@ -78,25 +79,15 @@ function ago(iso: string): string {
 }
 
 export function TokenRow({ token, changed }: { token: ClientTokenView; changed: () => void }) {
-  const [busy, setBusy] = useState(false);
-  const [failure, setFailure] = useState<string | undefined>();
+  const { busy, failure, run } = useAction();
   const [confirming, setConfirming] = useState<"revoke" | "delete" | undefined>();
   const [draft, setDraft] = useState<TokenDraft | undefined>();
   const path = `/admin/tokens/${encodeURIComponent(token.name)}`;
   const fromFile = token.source === "file";
 
   const act = async (action: () => Promise<unknown>) => {
-    setBusy(true);
-    setFailure(undefined);
-    try {
-      await action();
-      changed();
-    } catch (error) {
-      setFailure(error instanceof Error ? error.message : String(error));
-    } finally {
-      setBusy(false);
-      setConfirming(undefined);
-    }
+    if (await run(action)) changed();
+    setConfirming(undefined);
   };
   const save = (event: Event) => {
     event.preventDefault();

@@ -8,6 +8,7 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import { callApi } from "../api/admin-client.js";
 import { onRequestEvent } from "../api/live-events.js";
 import type { ClientTokenView, CreatedClientToken } from "../api/types.js";
+import { useAction } from "../components/use-action.js";
 import { currentValue, useAsync } from "../components/use-async.js";
 import { t } from "../i18n/language.js";
 import { EMPTY_DRAFT, settingsBody, type TokenDraft, TokenFields } from "./token-fields.js";
@@ -60,14 +61,11 @@ function NewSecret({ created, done }: { created: CreatedClientToken; done: () =>
 function CreateToken({ created }: { created: (answer: CreatedClientToken) => void }) {
   const [name, setName] = useState("");
   const [draft, setDraft] = useState<TokenDraft>(EMPTY_DRAFT);
-  const [busy, setBusy] = useState(false);
-  const [failure, setFailure] = useState<string | undefined>();
+  const { busy, failure, run } = useAction();
 
   const submit = async (event: Event) => {
     event.preventDefault();
-    setBusy(true);
-    setFailure(undefined);
-    try {
+    await run(async () => {
       const answer = await callApi<CreatedClientToken>("POST", "/admin/tokens", {
         name: name.trim(),
         ...settingsBody(draft),
@@ -75,11 +73,7 @@ function CreateToken({ created }: { created: (answer: CreatedClientToken) => voi
       setName("");
       setDraft(EMPTY_DRAFT);
       created(answer);
-    } catch (error) {
-      setFailure(error instanceof Error ? error.message : String(error));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
