@@ -182,7 +182,9 @@ if (!chromiumInstalled) {
     await token.getByRole("button", { name: "Revoke" }).click();
     await token.getByRole("button", { name: "Really revoke" }).click();
     await token.locator('.badge[data-state="revoked"]').waitFor();
+    // Revoked is for good: only Delete is left.
     expect(await token.getByRole("button", { name: "Revoke" }).count()).toBe(0);
+    expect(await token.getByRole("button", { name: "Change" }).count()).toBe(0);
     const answer = await chat(secret);
     expect(answer.status).toBe(401);
     expect(answer.json.error.message).toContain("was revoked");
@@ -195,6 +197,25 @@ if (!chromiumInstalled) {
     expect((await chat(secret)).status).toBe(401);
     // ACCESS_TOKEN stays the operator's unlimited token.
     expect((await chat(ACCESS_TOKEN, "gemini-2.5-pro")).status).toBe(200);
+  }, 60_000);
+
+  test("an expiry is typed in the browser's time; a token past it shows as expired and gets 401", async () => {
+    const yesterday = new Date(Date.now() - 86_400_000);
+    const pad = (value: number) => String(value).padStart(2, "0");
+    const typed = `${yesterday.getFullYear()}-${pad(yesterday.getMonth() + 1)}-${pad(yesterday.getDate())}T09:30`;
+    const form = page.getByRole("region", { name: "New token" });
+    await form.getByLabel("Name").fill("yesterday");
+    await form.getByLabel("Expires").fill(typed);
+    await form.getByRole("button", { name: "Create token" }).click();
+    const expiredSecret = await page.getByTestId("new-secret").getByLabel("Token secret").inputValue();
+    await page.getByRole("button", { name: "I have copied it" }).click();
+
+    await row("yesterday").locator('.badge[data-state="expired"]').waitFor();
+    const stored = (await request(`${server.url}/admin/tokens/yesterday`, { token: ADMIN_TOKEN })).json;
+    expect(stored.expiresAt).toBe(await page.evaluate(`new Date(${JSON.stringify(typed)}).toISOString()`));
+    const answer = await chat(expiredSecret);
+    expect(answer.status).toBe(401);
+    expect(answer.json.error.message).toContain("has expired");
   }, 60_000);
 
   test("a name the gateway refuses is said inline, in Chinese too", async () => {

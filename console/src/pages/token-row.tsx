@@ -98,10 +98,14 @@ export function TokenRow({ token, changed }: { token: ClientTokenView; changed: 
     });
   };
   const expired = token.expiresAt !== null && Date.parse(token.expiresAt) <= now.value;
+  // A token that expires while the page is open turns "expired" then, as the gateway refuses it then.
+  const state = token.state === "active" && expired ? "expired" : token.state;
+  const revoked = token.state === "revoked";
+  const editing = draft !== undefined && !revoked;
 
   return (
     <>
-      <tr data-token-name={token.name} data-state={token.state}>
+      <tr data-token-name={token.name} data-state={state}>
         <td>
           <strong>{token.name}</strong>
           {token.createdAt && (
@@ -111,7 +115,7 @@ export function TokenRow({ token, changed }: { token: ClientTokenView; changed: 
           )}
         </td>
         <td>
-          <TokenStateBadge state={token.state} />
+          <TokenStateBadge state={state} />
           {token.revokedAt && (
             <div class="muted small nowrap" title={formatTime(token.revokedAt)}>
               {ago(token.revokedAt)}
@@ -170,15 +174,18 @@ export function TokenRow({ token, changed }: { token: ClientTokenView; changed: 
             <span class="muted small">{t("tokens.fromFile")}</span>
           ) : (
             <>
-              <button
-                type="button"
-                disabled={busy}
-                aria-expanded={draft !== undefined}
-                onClick={() => setDraft(draft ? undefined : draftOf(token))}
-              >
-                {t("tokens.action.edit")}
-              </button>
-              {token.state !== "revoked" &&
+              {/* Revoked is for good: nothing left to change, only to delete. */}
+              {!revoked && (
+                <button
+                  type="button"
+                  disabled={busy}
+                  aria-expanded={editing}
+                  onClick={() => setDraft(editing ? undefined : draftOf(token))}
+                >
+                  {t("tokens.action.edit")}
+                </button>
+              )}
+              {!revoked &&
                 (confirming === "revoke" ? (
                   <button
                     type="button"
@@ -214,14 +221,14 @@ export function TokenRow({ token, changed }: { token: ClientTokenView; changed: 
               )}
             </>
           )}
-          {failure && draft === undefined && (
+          {failure && !editing && (
             <div class="error small" role="alert">
               {failure}
             </div>
           )}
         </td>
       </tr>
-      {draft && (
+      {editing && (
         <tr class="token-edit" data-editing={token.name}>
           <td colSpan={TOKEN_COLUMNS}>
             <form
