@@ -6,6 +6,7 @@ import { KeysPage } from "./pages/keys-page.js";
 import { LogPage } from "./pages/log-page.js";
 import { LoginPage } from "./pages/login-page.js";
 import { PoolPage } from "./pages/pool-page.js";
+import { TokensPage } from "./pages/tokens-page.js";
 import { UsagePage } from "./pages/usage-page.js";
 import { liveConnected, poolCounts } from "./state/pool-counts.js";
 import { currentPage, PAGES, type PageName } from "./state/route.js";
@@ -22,6 +23,8 @@ function pageTitle(page: PageName): MessageName {
       return "nav.log";
     case "keys":
       return "nav.keys";
+    case "tokens":
+      return "nav.tokens";
     default: {
       const unknown: never = page;
       throw new Error(`no page ${String(unknown)}`);
@@ -40,6 +43,8 @@ function CurrentPage() {
       return <LogPage />;
     case "keys":
       return <KeysPage />;
+    case "tokens":
+      return <TokensPage />;
     default: {
       const unknown: never = page;
       throw new Error(`no page ${String(unknown)}`);

@@ -16,7 +16,7 @@ import type { FakeGemini } from "../fake-gemini/types.js";
 import { type BuiltServer, startBuiltServer } from "../support/built-server.js";
 import { request } from "../support/http.js";
 import { waitFor } from "../support/poll.js";
-import { hasChromium, launchChromium, type RunningBrowser } from "./chromium.js";
+import { hasChromium, launchChromium, type RunningBrowser, watchPageProblems } from "./chromium.js";
 
 const ARTIFACTS = fileURLToPath(new URL("../../test-artifacts/console/", import.meta.url));
 const ADMIN_TOKEN = "fake-admin-token-console";
@@ -74,7 +74,7 @@ async function texts(locator: Locator): Promise<string[]> {
   let browser: RunningBrowser;
   let page: Page;
   /** Script errors and CSP refusals the page met: the console must run clean under its strict policy. */
-  const pageProblems: string[] = [];
+  let pageProblems: string[] = [];
 
   const startServer = () =>
     startBuiltServer({
@@ -103,10 +103,7 @@ async function texts(locator: Locator): Promise<string[]> {
     browser = await launchChromium({ locale: "en-US" });
     page = browser.context.pages()[0] ?? (await browser.context.newPage());
     page.setDefaultTimeout(20_000);
-    page.on("pageerror", (error) => pageProblems.push(`script error: ${error.message}`));
-    page.on("console", (message) => {
-      if (/Content Security Policy/i.test(message.text())) pageProblems.push(`CSP: ${message.text()}`);
-    });
+    pageProblems = watchPageProblems(page);
   }, 120_000);
 
   afterAll(async () => {

@@ -1,8 +1,9 @@
 /**
- * Named client tokens on the built server (issue 15): every protocol refuses a token over its limits
- * with 429 and Retry-After in its own envelope, a model outside its patterns with 403, an expired,
- * disabled or revoked token with 401, all before any key is spent; only hashes are stored; usage adds
- * up per token under concurrency in the admin API, the request log, the metrics and the logs.
+ * Named client tokens on the built server (issue 15): every protocol (OpenAI Chat and Responses,
+ * Anthropic Messages, native Gemini) refuses a token over its limits with 429 and Retry-After in its
+ * own envelope, a model outside its patterns with 403, an expired, disabled or revoked token with 401,
+ * all before any key is spent; only hashes are stored; usage adds up per token under concurrency in the
+ * admin API, the request log, the metrics and the logs.
  */
 
 import { join } from "node:path";
@@ -19,6 +20,7 @@ const messagesBody = (model = "gemini-2.5-flash") => ({
   max_tokens: 64,
   messages: [{ role: "user", content: "Say hi" }],
 });
+const responsesBody = (model = "gemini-2.5-flash") => ({ model, input: "Say hi" });
 const nativeBody = { contents: [{ role: "user", parts: [{ text: "Say hi" }] }] };
 
 interface Protocol {
@@ -28,22 +30,31 @@ interface Protocol {
   envelope(answer: HttpAnswer): { message: string; type: string };
 }
 
+/** OpenAI's error envelope, which both its Chat Completions and its Responses routes answer in. */
+function openAIEnvelope(answer: HttpAnswer): { message: string; type: string } {
+  expect(answer.json).toEqual({
+    error: {
+      message: expect.any(String),
+      type: expect.any(String),
+      code: expect.anything(),
+      param: answer.status === 403 ? "model" : null,
+    },
+  });
+  return answer.json.error;
+}
+
 const PROTOCOLS: Protocol[] = [
   {
     name: "OpenAI chat",
     send: (url, secret, model) =>
       request(`${url}/v1/chat/completions`, { body: chatBody(model), token: secret }),
-    envelope: (answer) => {
-      expect(answer.json).toEqual({
-        error: {
-          message: expect.any(String),
-          type: expect.any(String),
-          code: expect.anything(),
-          param: answer.status === 403 ? "model" : null,
-        },
-      });
-      return answer.json.error;
-    },
+    envelope: openAIEnvelope,
+  },
+  {
+    name: "OpenAI responses",
+    send: (url, secret, model) =>
+      request(`${url}/v1/responses`, { body: responsesBody(model), token: secret }),
+    envelope: openAIEnvelope,
   },
   {
     name: "Anthropic messages",
@@ -80,16 +91,19 @@ const PROTOCOLS: Protocol[] = [
 
 const RATE_TYPES: Record<string, string> = {
   "OpenAI chat": "rate_limit_error",
+  "OpenAI responses": "rate_limit_error",
   "Anthropic messages": "rate_limit_error",
   "native Gemini": "RESOURCE_EXHAUSTED",
 };
 const FORBIDDEN_TYPES: Record<string, string> = {
   "OpenAI chat": "permission_error",
+  "OpenAI responses": "permission_error",
   "Anthropic messages": "permission_error",
   "native Gemini": "PERMISSION_DENIED",
 };
 const UNAUTHENTICATED_TYPES: Record<string, string> = {
   "OpenAI chat": "authentication_error",
+  "OpenAI responses": "authentication_error",
   "Anthropic messages": "authentication_error",
   "native Gemini": "UNAUTHENTICATED",
 };
@@ -265,7 +279,8 @@ describe("client tokens on the built server", () => {
 
   test("an alias target is what the patterns check: claude-* served by an allowed Gemini model passes", async () => {
     const secret = await createToken(environment.url, { name: "aliased", models: ["gemini-2.5-flash"] });
-    const answer = await PROTOCOLS[1]?.send(environment.url, secret, "claude-haiku-4-5");
+    const anthropic = PROTOCOLS.find((protocol) => protocol.name === "Anthropic messages");
+    const answer = await anthropic?.send(environment.url, secret, "claude-haiku-4-5");
     expect(answer?.status).toBe(200);
   });
 

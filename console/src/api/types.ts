@@ -137,6 +137,8 @@ export interface LogRow {
   protocol: string;
   model: string | null;
   keyId: string | null;
+  /** The client token the request came with (by name), or null for ACCESS_TOKEN or none. */
+  clientToken?: string | null;
   status: number;
   attempts: number;
   firstByteMs: number | null;
@@ -159,4 +161,41 @@ export interface Session {
 export interface PoolEvent {
   counts: PoolCounts;
   keys?: PoolKey[];
+}
+
+/** Why a client token is refused, or "active" (see /admin/tokens). */
+export type ClientTokenState = "active" | "disabled" | "revoked" | "expired";
+
+export const TOKEN_LIMIT_KINDS = ["requestsPerMinute", "requestsPerDay", "tokensPerDay"] as const;
+export type TokenLimitKind = (typeof TOKEN_LIMIT_KINDS)[number];
+/** A limit's value, or null for none. */
+export type TokenLimits = Record<TokenLimitKind, number | null>;
+
+export interface ClientTokenCounters {
+  requests: number;
+  refused: number;
+  totalTokens: number;
+}
+
+/** A named client token as /admin/tokens shows it (never its secret). */
+export interface ClientTokenView {
+  name: string;
+  /** "file": declared in CLIENT_TOKENS_FILE, which the admin API cannot change. */
+  source: "admin" | "file";
+  state: ClientTokenState;
+  enabled: boolean;
+  /** Allowed model patterns; empty: every model. */
+  models: string[];
+  limits: TokenLimits;
+  expiresAt: string | null;
+  revokedAt: string | null;
+  createdAt: string | null;
+  /** Since midnight Pacific, the quota day. */
+  today: ClientTokenCounters;
+}
+
+export interface CreatedClientToken {
+  token: ClientTokenView;
+  /** Shown in this answer only: the gateway keeps its hash. */
+  secret: string;
 }

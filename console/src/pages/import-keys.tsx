@@ -2,28 +2,22 @@
 import { useState } from "preact/hooks";
 import { callApi } from "../api/admin-client.js";
 import type { ImportResult } from "../api/types.js";
+import { useAction } from "../components/use-action.js";
 import { t } from "../i18n/language.js";
 
 export function ImportKeys({ imported }: { imported: (result: ImportResult) => void }) {
   const [text, setText] = useState("");
-  const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<ImportResult | undefined>();
-  const [failure, setFailure] = useState<string | undefined>();
+  const { busy, failure, run } = useAction();
 
   const submit = async (event: Event) => {
     event.preventDefault();
-    setBusy(true);
-    setFailure(undefined);
-    try {
+    await run(async () => {
       const answer = await callApi<ImportResult>("POST", "/admin/keys/import", { text });
       setResult(answer);
       if (answer.malformed.length === 0) setText("");
       imported(answer);
-    } catch (error) {
-      setFailure(error instanceof Error ? error.message : String(error));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (

@@ -1,31 +1,19 @@
 /** Login with the gateway's ADMIN_TOKEN; the gateway answers with a session cookie. */
 import { useState } from "preact/hooks";
 import { ApiError } from "../api/admin-client.js";
+import { messageOf, useAction } from "../components/use-action.js";
 import { t } from "../i18n/language.js";
 import { logIn } from "../state/session.js";
 
 export function LoginPage() {
   const [token, setToken] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [failure, setFailure] = useState<string | undefined>();
+  const { busy, failure, run } = useAction((error) =>
+    error instanceof ApiError && error.status === 401 ? t("login.wrongToken") : messageOf(error),
+  );
 
   const submit = async (event: Event) => {
     event.preventDefault();
-    setBusy(true);
-    setFailure(undefined);
-    try {
-      await logIn(token);
-    } catch (error) {
-      setFailure(
-        error instanceof ApiError && error.status === 401
-          ? t("login.wrongToken")
-          : error instanceof Error
-            ? error.message
-            : String(error),
-      );
-    } finally {
-      setBusy(false);
-    }
+    await run(() => logIn(token));
   };
 
   return (

@@ -4,6 +4,7 @@ import { callApi } from "../api/admin-client.js";
 import type { PoolKey } from "../api/types.js";
 import { Countdown } from "../components/countdown.js";
 import { StateBadge } from "../components/state-badge.js";
+import { useAction } from "../components/use-action.js";
 import { formatAgo, formatCompact, formatNumber, formatTime } from "../i18n/format.js";
 import { t } from "../i18n/language.js";
 import { now } from "../state/clock.js";
@@ -15,24 +16,14 @@ function todayTokens(key: PoolKey): number | undefined {
 }
 
 export function KeyRow({ poolKey, changed }: { poolKey: PoolKey; changed: () => void }) {
-  const [busy, setBusy] = useState(false);
-  const [failure, setFailure] = useState<string | undefined>();
+  const { busy, failure, run } = useAction();
   const [confirmRemove, setConfirmRemove] = useState(false);
   const [editingLabel, setEditingLabel] = useState<string | undefined>();
   const id = encodeURIComponent(poolKey.id);
 
   const act = async (action: () => Promise<unknown>) => {
-    setBusy(true);
-    setFailure(undefined);
-    try {
-      await action();
-      changed();
-    } catch (error) {
-      setFailure(error instanceof Error ? error.message : String(error));
-    } finally {
-      setBusy(false);
-      setConfirmRemove(false);
-    }
+    if (await run(action)) changed();
+    setConfirmRemove(false);
   };
   const saveLabel = (value: string) =>
     act(async () => {

@@ -1,7 +1,7 @@
 /** The page shown, kept in the address's hash so a reload or a shared link opens the same page. */
 import { signal } from "@preact/signals";
 
-export const PAGES = ["pool", "usage", "log", "keys"] as const;
+export const PAGES = ["pool", "usage", "log", "keys", "tokens"] as const;
 export type PageName = (typeof PAGES)[number];
 
 function pageFromHash(): PageName {
