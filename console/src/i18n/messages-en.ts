@@ -164,7 +164,7 @@ export const english = {
   "tokens.field.name": "Name",
   "tokens.field.name.hint": "e.g. team-a or alice",
   "tokens.field.models": "Allowed models",
-  "tokens.field.models.hint": "Patterns such as gemini-2.5-flash*, separated by commas; empty: every model",
+  "tokens.field.models.hint": "gemini-2.5-flash*, gemini-2.5-pro — empty: every model",
   "tokens.field.rpm": "Requests per minute",
   "tokens.field.rpd": "Requests per day",
   "tokens.field.tpd": "Tokens per day",

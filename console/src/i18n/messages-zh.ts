@@ -166,7 +166,7 @@ export const chinese: Record<MessageName, string> = {
   "tokens.field.name": "名称",
   "tokens.field.name.hint": "例如 team-a 或 alice",
   "tokens.field.models": "允许的模型",
-  "tokens.field.models.hint": "模型模式，如 gemini-2.5-flash*，用逗号分隔；留空表示所有模型",
+  "tokens.field.models.hint": "gemini-2.5-flash*, gemini-2.5-pro（留空：所有模型）",
   "tokens.field.rpm": "每分钟请求数",
   "tokens.field.rpd": "每天请求数",
   "tokens.field.tpd": "每天 token 数",
