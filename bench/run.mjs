@@ -103,6 +103,7 @@ function machine() {
     uncommittedChanges: changed === undefined ? undefined : changed.split("\n").filter(Boolean).length,
     dist: relative(root, distFolder) || ".",
     gatewayNodeArguments,
+    mallocArenaMax: process.env.MALLOC_ARENA_MAX,
     loadAverageAtStart: loadavg().map((value) => Number(value.toFixed(2))),
     wrk: wrkVersion(),
   };
@@ -210,6 +211,9 @@ async function main() {
     // As in the Docker image.
     NODE_ENV: "production",
     ...(useLoopMonitor ? { BENCH_LOOP_MONITOR: loopFile(stateName) } : {}),
+    // `./start.sh` sets MALLOC_ARENA_MAX=2 and `npm start` does not: the run measures what its own
+    // environment says (`MALLOC_ARENA_MAX=2 npm run bench` measures the gateway as start.sh runs it).
+    ...(process.env.MALLOC_ARENA_MAX ? { MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX } : {}),
   });
   const serverScript = join(distFolder, "server.js");
   const results = {

@@ -410,7 +410,7 @@ export function printReport(results) {
   const lines = [
     "",
     `gemini-rotator bench: ${machine.cores} × ${machine.cpu}, ${machine.os}, Node ${machine.node}, commit ${machine.commit?.slice(0, 12) ?? "?"}${machine.uncommittedChanges ? ` (+${machine.uncommittedChanges} uncommitted)` : ""}`,
-    `load generator: ${results.options.generator === "wrk" ? `wrk ${machine.wrk}` : `${results.options.generator} and the node hrtime client`}; fake upstream: bench/fake-gemini.mjs; gateway LOG_LEVEL=warn${machine.gatewayNodeArguments?.length ? `, node ${machine.gatewayNodeArguments.join(" ")}` : ""}; ${results.durationSeconds} s`,
+    `load generator: ${results.options.generator === "wrk" ? `wrk ${machine.wrk}` : `${results.options.generator} and the node hrtime client`}; fake upstream: bench/fake-gemini.mjs; gateway LOG_LEVEL=warn${machine.gatewayNodeArguments?.length ? `, node ${machine.gatewayNodeArguments.join(" ")}` : ""}${machine.mallocArenaMax ? `, MALLOC_ARENA_MAX=${machine.mallocArenaMax}` : ""}; ${results.durationSeconds} s`,
     `load average (1/5/15 min) at start ${machine.loadAverageAtStart?.join(" ")}, at end ${machine.loadAverageAtEnd?.join(" ")}${busy ? "  ← other work shared the machine: wall-clock figures are pessimistic, CPU per request holds better" : ""}`,
     "",
     table(rows),
