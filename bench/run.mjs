@@ -8,9 +8,10 @@
  * something broke (the gateway would not start, an answer was wrong).
  *
  * Options: --quick (shorter phases), --no-wrk (use the Node load generators even where wrk exists),
- * --no-info (skip the LOG_LEVEL=info comparison), --dist <folder> (another build of the gateway,
- * e.g. a patched copy, to measure a change), --node-args "<flags>" (Node flags for the gateway, e.g.
- * "--max-semi-space-size=8").
+ * --no-info (skip the LOG_LEVEL=info comparison), --no-large-pool (skip the 5,000-key pool and the
+ * /status polling), --no-loop-monitor (no event-loop delay figures), --dist <folder> (another build of
+ * the gateway, e.g. a patched copy, to measure a change), --node-args "<flags>" (Node flags for the
+ * gateway, e.g. "--max-semi-space-size=8").
  */
 import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -25,9 +26,11 @@ import {
   measureLatencyHrtime,
   measurePacedStreams,
   measureThroughput,
+  pollInBackground,
 } from "./lib/phases.mjs";
 import {
   cpuTimeMs,
+  loopDelaySince,
   rssMb,
   sampleRss,
   startFake,
@@ -62,6 +65,14 @@ const seconds = {
 };
 const THROUGHPUT_CONNECTIONS = 64;
 const PACED = { expectedChunks: 64, paceMs: 20, spreadMs: 500, lateAfterMs: 20, timeoutMs: 30_000 };
+/** The pool every gateway of the run has, and the large one it is compared with. */
+const POOL_KEYS = 3;
+const LARGE_POOL_KEYS = 5_000;
+/** Dashboards polling `/status` while chat load runs: 4 of them, each polling 4 times a second. */
+const STATUS_POLLING = { pollers: 4, path: "/status", pauseMs: 250 };
+/** A chunk of the 1,000 streams is late after 50 ms (the target allows 1 % of them). */
+const THOUSAND_STREAMS_LATE_AFTER_MS = 50;
+const loopMonitorScript = join(here, "lib", "loop-monitor.mjs");
 const PACED_SINGLE_STREAMS = quick ? 2 : 4;
 
 const log = (message) => process.stderr.write(`[bench] ${message}\n`);
@@ -92,16 +103,28 @@ function machine() {
     uncommittedChanges: changed === undefined ? undefined : changed.split("\n").filter(Boolean).length,
     dist: relative(root, distFolder) || ".",
     gatewayNodeArguments,
+    mallocArenaMax: process.env.MALLOC_ARENA_MAX,
     loadAverageAtStart: loadavg().map((value) => Number(value.toFixed(2))),
     wrk: wrkVersion(),
   };
 }
 
-/** Runs one phase; a phase that throws is recorded and the run goes on (and ends non-zero). */
+/** The gateway whose event loop is watched (`{ gateway, file }`), while it runs. */
+let monitored;
+
+/**
+ * Runs one phase; a phase that throws is recorded and the run goes on (and ends non-zero). With the
+ * loop monitor, the result carries the gateway's event-loop delay during the phase.
+ */
 async function phase(name, run) {
   log(name);
   try {
-    return await run();
+    if (monitored) await loopDelaySince(monitored.gateway, monitored.file);
+    const result = await run();
+    if (monitored && result && typeof result === "object") {
+      result.loopDelay = await loopDelaySince(monitored.gateway, monitored.file);
+    }
+    return result;
   } catch (error) {
     log(`${name} FAILED: ${error.stack ?? error}`);
     failures.push({ phase: name, error: String(error.message ?? error) });
@@ -133,6 +156,14 @@ async function sanityCheck(fake, gateway, workloads) {
   const agentTurn = await requestOnce(undefined, gateway.target, workloads.agent.openai);
   if (agentTurn.status !== 200)
     throw new Error(`gateway refused the agent turn: ${agentTurn.body.slice(0, 300)}`);
+  const anthropic = await requestOnce(undefined, gateway.target, workloads.small.anthropic);
+  if (anthropic.status !== 200 || JSON.parse(anthropic.body).content?.[0]?.text === undefined) {
+    throw new Error(`/v1/messages answered ${anthropic.status}: ${anthropic.body.slice(0, 300)}`);
+  }
+  const responses = await requestOnce(undefined, gateway.target, workloads.small.responses);
+  if (responses.status !== 200 || JSON.parse(responses.body).status !== "completed") {
+    throw new Error(`/v1/responses answered ${responses.status}: ${responses.body.slice(0, 300)}`);
+  }
   const stream = await streamOnce(createAgent(1), gateway.target, workloads.shortStream.openai);
   if (stream.status !== 200 || !stream.done || stream.events < 9) {
     throw new Error(
@@ -157,11 +188,20 @@ async function main() {
   );
 
   const scratch = mkdtempSync(join(tmpdir(), "gemini-rotator-bench-"));
-  const keysFile = join(scratch, "keys.txt");
-  writeFileSync(
-    keysFile,
-    `${Array.from({ length: 4 }, (_, index) => `bench-fake-key-${String(index).padStart(4, "0")}`).join("\n")}\n`,
-  );
+  const writeKeys = (name, count) => {
+    const file = join(scratch, name);
+    const keys = Array.from(
+      { length: count },
+      (_, index) => `bench-fake-key-${String(index).padStart(5, "0")}`,
+    );
+    writeFileSync(file, `${keys.join("\n")}\n`);
+    return file;
+  };
+  const keysFile = writeKeys("keys.txt", POOL_KEYS);
+  const useLoopMonitor = !flag("--no-loop-monitor");
+  const loopFile = (stateName) => join(scratch, `loop-${stateName}.json`);
+  const gatewayNodeArgumentsOf = () =>
+    useLoopMonitor ? [...gatewayNodeArguments, "--import", loopMonitorScript] : gatewayNodeArguments;
   const gatewayEnvironment = (logLevel, stateName) => ({
     KEYS_FILE: keysFile,
     STATE_FILE: join(scratch, `${stateName}.json`),
@@ -170,17 +210,34 @@ async function main() {
     WATCH_KEYS_FILE: "false",
     // As in the Docker image.
     NODE_ENV: "production",
+    ...(useLoopMonitor ? { BENCH_LOOP_MONITOR: loopFile(stateName) } : {}),
+    // `./start.sh` sets MALLOC_ARENA_MAX=2 and `npm start` does not: the run measures what its own
+    // environment says (`MALLOC_ARENA_MAX=2 npm run bench` measures the gateway as start.sh runs it).
+    ...(process.env.MALLOC_ARENA_MAX ? { MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX } : {}),
   });
   const serverScript = join(distFolder, "server.js");
-  const results = { machine: info, options: { quick, generator, seconds, paced: PACED }, targets: TARGETS };
+  const results = {
+    machine: info,
+    options: {
+      quick,
+      generator,
+      seconds,
+      paced: PACED,
+      poolKeys: POOL_KEYS,
+      loopMonitor: useLoopMonitor,
+      statusPolling: STATUS_POLLING,
+    },
+    targets: TARGETS,
+  };
 
   results.translation = await phase("translation microbenchmark", translationMicrobenchmark);
 
   const fake = await startFake(join(here, "fake-gemini.mjs"));
   const workloads = await buildWorkloads(distFolder);
   let gateway = await startGateway(serverScript, gatewayEnvironment("warn", "state"), {
-    nodeArguments: gatewayNodeArguments,
+    nodeArguments: gatewayNodeArgumentsOf(),
   });
+  if (useLoopMonitor) monitored = { gateway, file: loopFile("state") };
   const memory = {};
   await sleep(1000);
   memory.idleAtStartMb = rssMb(gateway.pid);
@@ -233,6 +290,12 @@ async function main() {
         ),
       },
     };
+    for (const route of ["anthropic", "responses"]) {
+      latency.small[route] = await withCpu(
+        gateway.pid,
+        measureLatency(gateway.target, workloads.small[route], latencyOptions(`${route}-small`)),
+      );
+    }
     if (sanity.nativeAvailable) {
       latency.small.native = await withCpu(
         gateway.pid,
@@ -272,6 +335,12 @@ async function main() {
     );
     memory.underThroughputLoadMb = sampler.stop().peakMb;
     const throughput = { direct, openai };
+    for (const route of ["anthropic", "responses"]) {
+      throughput[route] = await withCpu(
+        gateway.pid,
+        measureThroughput(gateway.target, workloads.small[route], throughputOptions(`tp-${route}`)),
+      );
+    }
     if (sanity.nativeAvailable) {
       throughput.native = await withCpu(
         gateway.pid,
@@ -326,17 +395,45 @@ async function main() {
     },
   );
 
+  // Streams that are not paced, opened together: the loop must keep serving every socket.
+  const burst = {
+    streams: 512,
+    expectedChunks: 64,
+    paceMs: 0,
+    spreadMs: 200,
+    lateAfterMs: 50,
+    timeoutMs: 30_000,
+  };
+  results.burst = await phase(`burst of ${burst.streams} fast streams`, async () => {
+    const direct = await measurePacedStreams(fake.target, workloads.fastStream.gemini, {
+      ...burst,
+      expectDone: false,
+    });
+    const openai = await withCpu(
+      gateway.pid,
+      measurePacedStreams(gateway.target, workloads.fastStream.openai, { ...burst, expectDone: true }),
+    );
+    return { direct, openai };
+  });
+
   results.concurrentStreams = {};
-  for (const streams of [128, 512]) {
+  for (const streams of [128, 512, 1000]) {
+    const lateAfterMs = streams >= 1000 ? THOUSAND_STREAMS_LATE_AFTER_MS : PACED.lateAfterMs;
     results.concurrentStreams[streams] = await phase(`${streams} concurrent paced streams`, async () => {
       const direct = await withCpu(
         fake.pid,
-        measurePacedStreams(fake.target, workloads.pacedStream.gemini, pacedOptions(streams, false)),
+        measurePacedStreams(fake.target, workloads.pacedStream.gemini, {
+          ...pacedOptions(streams, false),
+          lateAfterMs,
+        }),
       );
       const sampler = sampleRss(gateway.pid);
       const openai = await withCpu(
         gateway.pid,
-        measurePacedStreams(gateway.target, workloads.pacedStream.openai, pacedOptions(streams, true)),
+        measurePacedStreams(gateway.target, workloads.pacedStream.openai, {
+          ...pacedOptions(streams, true),
+          lateAfterMs,
+        }),
       );
       memory[`under${streams}StreamsMb`] = sampler.stop().peakMb;
       return { direct, openai };
@@ -366,12 +463,80 @@ async function main() {
     return { requestsPerSecond: throughput.requestsPerSecond, streamsDropped: streams.dropped };
   });
   results.memory = memory;
+
+  if (!flag("--no-large-pool")) {
+    results.largePool = await phase(
+      `${LARGE_POOL_KEYS.toLocaleString("en")}-key pool against ${POOL_KEYS} keys, and /status polling`,
+      async () => {
+        const large = await startGateway(
+          serverScript,
+          {
+            ...gatewayEnvironment("warn", "state-large"),
+            KEYS_FILE: writeKeys("keys-large.txt", LARGE_POOL_KEYS),
+          },
+          { nodeArguments: gatewayNodeArgumentsOf() },
+        );
+        try {
+          await sleep(1000);
+          const outcome = { keys: LARGE_POOL_KEYS, idleAtStartMb: rssMb(large.pid), rounds: [], polling: {} };
+          await measureLatencyHrtime(large.target, workloads.small.openai, { seconds: 2, count: 3000 });
+          // Interleaved, so that other work on the machine weighs on both pools alike.
+          for (let round = 0; round < 2; round++) {
+            outcome.rounds.push({
+              small: await withCpu(
+                gateway.pid,
+                measureThroughput(
+                  gateway.target,
+                  workloads.small.openai,
+                  throughputOptions(`tp-pool-${round}`),
+                ),
+              ),
+              large: await withCpu(
+                large.pid,
+                measureThroughput(
+                  large.target,
+                  workloads.small.openai,
+                  throughputOptions(`tp-large-${round}`),
+                ),
+              ),
+            });
+          }
+          for (const [name, server, state] of [
+            ["small", gateway, "state"],
+            ["large", large, "state-large"],
+          ]) {
+            if (useLoopMonitor) await loopDelaySince(server, loopFile(state));
+            const sampler = sampleRss(server.pid);
+            const pollers = pollInBackground(server.target, STATUS_POLLING);
+            const chat = await withCpu(
+              server.pid,
+              measureThroughput(
+                server.target,
+                workloads.small.openai,
+                throughputOptions(`tp-polled-${name}`),
+              ),
+            );
+            outcome.polling[name] = {
+              chat,
+              status: await pollers.stop(),
+              peakRssMb: sampler.stop().peakMb,
+              loopDelay: useLoopMonitor ? await loopDelaySince(server, loopFile(state)) : undefined,
+            };
+          }
+          return outcome;
+        } finally {
+          await stopProcess(large.child);
+        }
+      },
+    );
+  }
+  monitored = undefined;
   await stopProcess(gateway.child);
 
   if (!flag("--no-info")) {
     results.infoLogging = await phase("LOG_LEVEL=info comparison", async () => {
       gateway = await startGateway(serverScript, gatewayEnvironment("info", "state-info"), {
-        nodeArguments: gatewayNodeArguments,
+        nodeArguments: gatewayNodeArgumentsOf(),
       });
       try {
         await measureLatencyHrtime(gateway.target, workloads.small.openai, { seconds: 2, count: 3000 });

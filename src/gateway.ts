@@ -1,6 +1,5 @@
 import { type Stats, unwatchFile, watchFile } from "node:fs";
-import { Redis } from "ioredis";
-import { type AlertLatch, MemoryAlertLatch, RedisAlertLatch } from "./alerts/alert-latch.js";
+import { type AlertLatch, MemoryAlertLatch } from "./alerts/alert-latch.js";
 import { AlertMonitor } from "./alerts/alert-monitor.js";
 import { AlertNotifier } from "./alerts/alert-notifier.js";
 import { ClientAccounting } from "./clients/client-accounting.js";
@@ -10,14 +9,11 @@ import { ClientMetrics } from "./clients/client-metrics.js";
 import type { ClientToken } from "./clients/client-token.js";
 import { ClientTokens } from "./clients/client-tokens.js";
 import { loadClientTokensFile } from "./clients/client-tokens-file.js";
-import { RedisClientTokenStore } from "./clients/redis-client-token-store.js";
-import { RedisClientUsageStore } from "./clients/redis-client-usage.js";
 import { SqliteClientTokenStore } from "./clients/sqlite-client-token-store.js";
 import { SqliteClientUsageStore } from "./clients/sqlite-client-usage.js";
 import { type Config, ConfigError } from "./config.js";
 import { ConsoleSessions } from "./console/console-sessions.js";
 import { LoginThrottle } from "./console/login-throttle.js";
-import { RedisSessionStore } from "./console/redis-session-store.js";
 import { MemorySessionStore } from "./console/session-store.js";
 import { Dispatcher } from "./dispatch/dispatch.js";
 import { ChatEngine } from "./engine/chat-engine.js";
@@ -34,15 +30,12 @@ import { GeminiModels } from "./services/gemini-models.js";
 import { GeminiTokenCounter } from "./services/gemini-token-counter.js";
 import { KeyProber } from "./services/key-prober.js";
 import type { PersistedState } from "./state/persisted-state.js";
-import { RedisStateSync } from "./state/redis-state-sync.js";
 import type { StateStore } from "./state/state-store.js";
 import { ThoughtSignatureCache } from "./state/thought-signature-cache.js";
 import { ActivityRecorder } from "./store/activity-recorder.js";
 import { databasePathFor, legacyStateFileFor } from "./store/database-path.js";
 import type { HistoryStore } from "./store/history-store.js";
 import { openDatabase } from "./store/open-database.js";
-import { RedisHistoryStore } from "./store/redis-history.js";
-import { RedisResponseStore } from "./store/redis-response-store.js";
 import type { ResponseStore } from "./store/response-store.js";
 import { SqliteHistoryStore } from "./store/sqlite-history.js";
 import { SqliteRequestLog } from "./store/sqlite-request-log.js";
@@ -130,12 +123,19 @@ export async function createGateway(config: Config, overrides: GatewayOverrides 
   } catch (error) {
     throw new ConfigError(`STATE_FILE (${config.stateFile}): ${(error as Error).message}`);
   }
-  const shared = config.redisUrl
-    ? new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2 })
+  // ioredis and the Redis stores are loaded only with REDIS_URL (see redis-backends.ts).
+  const redisUrl = config.redisUrl;
+  const redis = redisUrl
+    ? await import("./redis-backends.js").then((backends) => ({
+        backends,
+        client: new backends.Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2 }),
+        url: redisUrl,
+      }))
     : undefined;
+  const shared = redis?.client;
   shared?.on("error", (error: Error) => logger.warn({ error: error.message }, "redis connection error"));
-  const store: StateStore = config.redisUrl
-    ? new RedisStateSync(config.redisUrl, logger)
+  const store: StateStore = redis
+    ? new redis.backends.RedisStateSync(redis.url, logger)
     : new SqliteStateStore(database, logger, legacyStateFileFor(config.stateFile));
   // The console's live feed hears every change of key state, this replica's and (through Redis) the others'.
   const keyListeners = new Set<(keyId?: string) => void>();
@@ -232,7 +232,9 @@ export async function createGateway(config: Config, overrides: GatewayOverrides 
     }
   }
   const clientTokens = new ClientTokens({
-    store: shared ? new RedisClientTokenStore(shared, logger) : new SqliteClientTokenStore(database),
+    store: redis
+      ? new redis.backends.RedisClientTokenStore(redis.client, logger)
+      : new SqliteClientTokenStore(database),
     fileTokens,
     shared: shared !== undefined,
     logger,
@@ -245,7 +247,7 @@ export async function createGateway(config: Config, overrides: GatewayOverrides 
   }
   const redact = (text: string) => redactSecrets(text, [pool.secrets()]);
   const alerts = new AlertNotifier({ targets: config.alertTargets, redact, logger, now });
-  const latch: AlertLatch = shared ? new RedisAlertLatch(shared) : new MemoryAlertLatch();
+  const latch: AlertLatch = redis ? new redis.backends.RedisAlertLatch(redis.client) : new MemoryAlertLatch();
   // Without a target there is no one to tell: nothing is watched.
   const alertMonitor =
     config.alertTargets.length > 0
@@ -267,8 +269,8 @@ export async function createGateway(config: Config, overrides: GatewayOverrides 
     alertMonitor?.tokenUsage(token, usage);
   const admitClient = createClientAdmission({ tokens: clientTokens, limits, onUsage: limitUsage, logger });
   const clientUsage = new ClientAccounting({
-    store: shared
-      ? new RedisClientUsageStore(shared, config.historyDays)
+    store: redis
+      ? new redis.backends.RedisClientUsageStore(redis.client, config.historyDays)
       : new SqliteClientUsageStore(database),
     metrics: new ClientMetrics(metrics.registry),
     tokens: clientTokens,
@@ -278,8 +280,8 @@ export async function createGateway(config: Config, overrides: GatewayOverrides 
     logger,
     now,
   });
-  const history: HistoryStore = shared
-    ? new RedisHistoryStore(shared, config.historyDays, now)
+  const history: HistoryStore = redis
+    ? new redis.backends.RedisHistoryStore(redis.client, config.historyDays, now)
     : new SqliteHistoryStore(database);
   const activity = new ActivityRecorder({
     history,
@@ -312,8 +314,8 @@ export async function createGateway(config: Config, overrides: GatewayOverrides 
     closing: closing.signal,
   });
 
-  const responses: ResponseStore = shared
-    ? new RedisResponseStore(shared, logger)
+  const responses: ResponseStore = redis
+    ? new redis.backends.RedisResponseStore(redis.client, logger)
     : new SqliteResponseStore(database, logger);
 
   return {
@@ -325,7 +327,10 @@ export async function createGateway(config: Config, overrides: GatewayOverrides 
     store,
     responses,
     activity,
-    sessions: new ConsoleSessions(shared ? new RedisSessionStore(shared) : new MemorySessionStore(now), now),
+    sessions: new ConsoleSessions(
+      redis ? new redis.backends.RedisSessionStore(redis.client) : new MemorySessionStore(now),
+      now,
+    ),
     loginThrottle: new LoginThrottle(now),
     now,
     clientTokens,

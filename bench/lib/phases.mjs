@@ -3,7 +3,7 @@
  * once against the fake directly and once through the gateway, in the same run.
  */
 import { setTimeout as sleep } from "node:timers/promises";
-import { closedLoopRun, createAgent, latencyRun, streamOnce } from "./http-client.mjs";
+import { closedLoopRun, createAgent, latencyRun, requestOnce, streamOnce } from "./http-client.mjs";
 import { rounded, summarize } from "./stats.mjs";
 import { runWrk, writeWrkScript } from "./wrk.mjs";
 
@@ -209,6 +209,43 @@ export async function measurePacedStreams(
   } finally {
     agent.destroy();
   }
+}
+
+/**
+ * `pollers` clients, each sending `GET path` in a closed loop with `pauseMs` between its polls, as
+ * dashboards polling `/status` do, until `stop()` answers their latencies.
+ */
+export function pollInBackground(target, { pollers, path, pauseMs }) {
+  const agent = createAgent(pollers);
+  let running = true;
+  const latencies = [];
+  let failures = 0;
+  let bodyBytes = 0;
+  const loops = Array.from({ length: pollers }, async () => {
+    while (running) {
+      const answer = await requestOnce(agent, target, { method: "GET", path });
+      if (answer.status === 200) {
+        latencies.push(answer.elapsedMs);
+        bodyBytes = answer.body.length;
+      } else failures++;
+      if (pauseMs > 0) await sleep(pauseMs);
+    }
+  });
+  return {
+    async stop() {
+      running = false;
+      await Promise.all(loops);
+      agent.destroy();
+      return {
+        pollers,
+        pauseMs,
+        polls: latencies.length,
+        failures,
+        bodyBytes,
+        ...rounded(summarize(latencies)),
+      };
+    },
+  };
 }
 
 /** The largest number of [start, end] windows open at once. */

@@ -152,3 +152,26 @@ export function sampleRss(pid, intervalMs = 100) {
     },
   };
 }
+
+/**
+ * The gateway's event-loop delay since the previous call, from bench/lib/loop-monitor.mjs (which the
+ * gateway must have been started with, and `BENCH_LOOP_MONITOR=<file>`). Signals the gateway and waits
+ * for its answer in the file; undefined when it does not come within 5 s.
+ */
+export async function loopDelaySince(gateway, file) {
+  const read = () => {
+    try {
+      return JSON.parse(readFileSync(file, "utf8"));
+    } catch {
+      return undefined;
+    }
+  };
+  const before = read()?.sequence ?? 0;
+  process.kill(gateway.pid, "SIGUSR2");
+  for (let attempt = 0; attempt < 100; attempt++) {
+    await sleep(50);
+    const answer = read();
+    if (answer && answer.sequence > before) return answer;
+  }
+  return undefined;
+}

@@ -99,10 +99,22 @@ export async function buildWorkloads(distFolder) {
     };
   };
 
+  // The same one-line question on the Anthropic Messages and OpenAI Responses routes. Gemini receives
+  // the same contents from each; the direct side of their comparison is `small.gemini`.
+  const small = workload("small", smallChat(MODEL, false));
+  small.anthropic = {
+    path: "/v1/messages",
+    body: JSON.stringify({ model: MODEL, max_tokens: 1024, messages: [{ role: "user", content: "Say hi" }] }),
+  };
+  // As a client sends it by default: the gateway stores the response (`store` defaults to true).
+  small.responses = { path: "/v1/responses", body: JSON.stringify({ model: MODEL, input: "Say hi" }) };
+
   return {
-    small: workload("small", smallChat(MODEL, false)),
+    small,
     agent: workload("agent", agentChat(MODEL, false)),
     shortStream: workload("shortStream", smallChat(`${MODEL}-c8`, true)),
     pacedStream: workload("pacedStream", smallChat(`${MODEL}-c64-p20-t`, true)),
+    // 64 stamped chunks written as fast as the fake can: a burst of streams that are not paced.
+    fastStream: workload("fastStream", smallChat(`${MODEL}-c64-t`, true)),
   };
 }

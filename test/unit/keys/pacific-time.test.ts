@@ -30,3 +30,36 @@ describe("pacificDay", () => {
     expect(pacificDay(Date.parse("2026-07-05T07:00:00Z"))).toBe("2026-07-05");
   });
 });
+
+describe("the hand-written Los Angeles rule", () => {
+  // ICU's zone data, which the module itself avoids loading (8 MB), is the reference here.
+  const icu = new Intl.DateTimeFormat("en-CA", {
+    timeZone: "America/Los_Angeles",
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+    hour: "2-digit",
+    hourCycle: "h23",
+  });
+  const icuDayAndHour = (instant: number) => {
+    const parts = Object.fromEntries(icu.formatToParts(instant).map((part) => [part.type, part.value]));
+    return { day: `${parts.year}-${parts.month}-${parts.day}`, hour: Number(parts.hour) };
+  };
+
+  test("agrees with ICU on the day for every hour of 2007-2040, and on every midnight", () => {
+    const hourMs = 3_600_000;
+    const disagreements: string[] = [];
+    for (let instant = Date.UTC(2007, 0, 1, 0, 30); instant < Date.UTC(2041, 0, 1); instant += hourMs) {
+      const expected = icuDayAndHour(instant);
+      if (pacificDay(instant) !== expected.day) disagreements.push(`${new Date(instant).toISOString()} day`);
+      if (expected.hour === 0) {
+        // The previous hour's next midnight is this hour's start.
+        const midnight = instant - 30 * 60_000;
+        if (nextPacificMidnight(midnight - hourMs) !== midnight) {
+          disagreements.push(`${new Date(midnight).toISOString()} midnight`);
+        }
+      }
+    }
+    expect(disagreements.slice(0, 5)).toEqual([]);
+  });
+});
