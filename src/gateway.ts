@@ -32,6 +32,7 @@ import { KeyProber } from "./services/key-prober.js";
 import type { PersistedState } from "./state/persisted-state.js";
 import type { StateStore } from "./state/state-store.js";
 import { ThoughtSignatureCache } from "./state/thought-signature-cache.js";
+import { withTimeout } from "./state/with-timeout.js";
 import { ActivityRecorder } from "./store/activity-recorder.js";
 import { databasePathFor, legacyStateFileFor } from "./store/database-path.js";
 import type { HistoryStore } from "./store/history-store.js";
@@ -106,6 +107,8 @@ export interface GatewayOverrides {
 
 /** Polling (not inotify) also sees edits through Docker bind mounts and editors that replace the file. */
 const DEFAULT_KEYS_FILE_POLL_MS = 2_000;
+/** The longest a shutdown waits for Redis to take the last usage, token counts and stored responses. */
+const REDIS_CLOSE_WAIT_MS = 2_000;
 
 /**
  * Builds the gateway's services, restores saved key state and loads the keys. Throws `ConfigError`
@@ -370,10 +373,22 @@ export async function createGateway(config: Config, overrides: GatewayOverrides 
       alertMonitor?.close();
       alerts.close();
       await store.close();
-      await responses.close();
-      await activity.close();
-      await clientUsage.close();
-      await clientTokens.close();
+      // Redis away: ioredis would hold these writes until it reconnects; a shutdown waits a bounded time.
+      const lastWrites = Promise.all([
+        responses.close(),
+        activity.close(),
+        clientUsage.close(),
+        clientTokens.close(),
+      ]);
+      await (shared
+        ? withTimeout(
+            lastWrites,
+            REDIS_CLOSE_WAIT_MS,
+            `redis did not take the last writes within ${REDIS_CLOSE_WAIT_MS} ms`,
+          ).catch((error: Error) =>
+            logger.warn({ error: error.message }, "usage and stored responses not all written at shutdown"),
+          )
+        : lastWrites);
       database.close();
       shared?.disconnect();
       await client.close();

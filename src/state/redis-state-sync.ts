@@ -5,6 +5,7 @@ import type { KeyMemory } from "../keys/key-pool.js";
 import type { Logger } from "../observability/logger.js";
 import { keyMemorySchema, keySetSchema, type PersistedState } from "./persisted-state.js";
 import type { SharedStateHandlers, StateSources, StateStore } from "./state-store.js";
+import { withTimeout } from "./with-timeout.js";
 
 const PREFIX = "gemini-rotator";
 const STATE_HASH = `${PREFIX}:state`;
@@ -20,6 +21,8 @@ const CONNECT_TIMEOUT_MS = 5_000;
  * without the signatures (Gemini 2.5 does without them, and Gemini 3 gets placeholders).
  */
 const SIGNATURE_WAIT_MS = 200;
+/** The longest a shutdown waits for Redis to take the last writes. */
+const CLOSE_WAIT_MS = 2_000;
 
 const messageSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("keys"), origin: z.string(), ids: z.array(z.string()) }),
@@ -170,10 +173,25 @@ export class RedisStateSync implements StateStore {
     await this.writing;
   }
 
+  /**
+   * Writes what is pending and leaves. While Redis is away nothing can be written, and ioredis would
+   * hold the writes until it reconnects: what Redis has not taken within CLOSE_WAIT_MS is given up, so
+   * a shutdown never waits on an outage.
+   */
   async close(): Promise<void> {
-    await this.flush();
+    await withTimeout(
+      this.flush(),
+      CLOSE_WAIT_MS,
+      `redis did not take the last key states within ${CLOSE_WAIT_MS} ms`,
+    ).catch((error: Error) => this.logger.warn({ error: error.message }, "key state not shared at shutdown"));
     this.subscriber.disconnect();
-    await this.client.quit().catch(() => this.client.disconnect());
+    if (this.client.status !== "ready") {
+      this.client.disconnect();
+      return;
+    }
+    await withTimeout(this.client.quit(), CLOSE_WAIT_MS, "redis did not answer QUIT").catch(() =>
+      this.client.disconnect(),
+    );
   }
 
   private flushKeys(): void {
@@ -228,20 +246,6 @@ export class RedisStateSync implements StateStore {
         throw new Error(`unknown message ${JSON.stringify(unexpected)}`);
       }
     }
-  }
-}
-
-async function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      promise,
-      new Promise<never>((_resolve, reject) => {
-        timer = setTimeout(() => reject(new Error(message)), ms);
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
   }
 }
 

@@ -41,6 +41,8 @@ export class ActivityRecorder {
   private currentSample: AvailabilitySample | undefined;
   private readonly listeners = new Set<RequestListener>();
   private flushing: Promise<void> = Promise.resolve();
+  /** The flush that starts when the running one ends, shared by every call made meanwhile. */
+  private nextFlush: Promise<void> | undefined;
   private readonly timer: NodeJS.Timeout;
   private lastPruneAt = 0;
   private closed = false;
@@ -116,10 +118,20 @@ export class ActivityRecorder {
     return this.options.requestLog.page(query);
   }
 
-  /** Writes everything gathered so far (the timer calls it every second; reads and shutdown too). */
+  /**
+   * Writes everything gathered so far (the timer calls it every second; reads and shutdown too). One
+   * write runs at a time, and calls made meanwhile share the one that follows it: a slow store (Redis
+   * retrying through an outage) never piles up a queue of writes, one per second, for shutdown to wait on.
+   */
   flush(): Promise<void> {
-    this.flushing = this.flushing.then(() => this.flushOnce());
-    return this.flushing;
+    if (this.nextFlush) return this.nextFlush;
+    const next = this.flushing.then(() => {
+      this.nextFlush = undefined;
+      return this.flushOnce();
+    });
+    this.nextFlush = next;
+    this.flushing = next;
+    return next;
   }
 
   async close(): Promise<void> {

@@ -256,3 +256,44 @@ test("a file that is not a database is set aside and a fresh one starts", async 
   expect((await readdir(folder)).some((name) => name.startsWith("state.db.corrupt-"))).toBe(true);
   expect(lines.join("")).toMatch(/database unreadable; set it aside/);
 });
+
+test("a slow history store never piles up writes: flushes made while one runs share the next", async () => {
+  const database = openDatabase(join(folder, "state.db"), logger);
+  const sqlite = new SqliteHistoryStore(database);
+  let writes = 0;
+  let release: () => void = () => {};
+  const stalled = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  // A store that hangs like Redis retrying through an outage, until released.
+  const history = Object.assign(Object.create(sqlite) as SqliteHistoryStore, {
+    add: async (...args: Parameters<SqliteHistoryStore["add"]>) => {
+      writes += 1;
+      await stalled;
+      return sqlite.add(...args);
+    },
+  });
+  const recorder = new ActivityRecorder({
+    history,
+    requestLog: new SqliteRequestLog(database, 1000),
+    logger,
+    now: () => clock,
+    historyDays: 30,
+    availability: () => ({ available: 3, total: 3 }),
+    flushIntervalMs: 60_000,
+  });
+  open.push({ recorder, database });
+
+  recorder.attempt("key-aaaaaaaaaa", "gemini-2.5-flash", "ok");
+  const first = recorder.flush();
+  while (writes === 0) await new Promise((resolve) => setImmediate(resolve));
+  const later = Array.from({ length: 30 }, () => {
+    recorder.attempt("key-aaaaaaaaaa", "gemini-2.5-flash", "ok");
+    return recorder.flush();
+  });
+  release();
+  await Promise.all([first, ...later]);
+  expect(writes).toBe(2);
+  const today = await recorder.today();
+  expect(today.get("key-aaaaaaaaaa")?.requests).toBe(31);
+});
