@@ -3,7 +3,6 @@
  * hostage. During an outage a request that looks up thought signatures waits a bounded time, then goes
  * on without them; Redis unreachable at start-up is one line that names REDIS_URL.
  */
-import { spawn } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -12,6 +11,7 @@ import { freePort } from "../support/free-port.js";
 import { type Harness, startHarness } from "../support/gateway-harness.js";
 import { postJson } from "../support/http.js";
 import { describeWithRedis, type RunningRedis, startRedis } from "../support/redis-server.js";
+import { run } from "../support/run-command.js";
 
 /** A conversation whose earlier tool call this gateway never saw: its signature is looked up in Redis. */
 const CHAT_WITH_HISTORY = {
@@ -78,7 +78,7 @@ test("Redis unreachable at start-up: one line that names REDIS_URL, exit code 1"
   try {
     await writeFile(join(folder, "keys.txt"), "fake-key-alpha-0001\n");
     const port = await freePort();
-    const child = spawn(process.execPath, [BUILT_SERVER_ENTRY], {
+    const { code, stdout, stderr } = await run(process.execPath, [BUILT_SERVER_ENTRY], {
       cwd: folder,
       env: {
         PATH: process.env.PATH ?? "",
@@ -87,16 +87,8 @@ test("Redis unreachable at start-up: one line that names REDIS_URL, exit code 1"
         KEYS_FILE: join(folder, "keys.txt"),
         REDIS_URL: `redis://:fake-redis-password@127.0.0.1:${port}`,
       },
-      stdio: ["ignore", "pipe", "pipe"],
     });
-    let output = "";
-    child.stdout.on("data", (piece) => {
-      output += piece;
-    });
-    child.stderr.on("data", (piece) => {
-      output += piece;
-    });
-    const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+    const output = `${stdout}${stderr}`;
     expect(code).toBe(1);
     const lines = output.trim().split("\n");
     expect(lines).toHaveLength(1);
