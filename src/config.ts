@@ -6,7 +6,7 @@ import { DEFAULT_MEDIA_LIMITS, type MediaLimits } from "./media/media-limits.js"
 import type { OutboundProxySettings } from "./upstream/outbound-dispatchers.js";
 
 /**
- * The gateway's settings, read once from the environment at start-up (see ../shared/CONTRACT.md).
+ * The gateway's settings, read once from the environment at start-up (the variables README.md lists).
  * Nothing else in the code reads `process.env`: the frozen `Config` is passed in.
  */
 export interface Config {

@@ -73,39 +73,12 @@ export class Dispatcher {
       const lease = pool.acquire(request.model, tried);
       if (!lease) break;
       tried.add(lease.id);
-      noteUpstreamKey(lease.id);
-      const attemptStartedAt = performance.now();
-      const upstream = new UpstreamAttempt(
-        this.options.client,
-        lease,
-        { signal: request.signal, timeoutMs: this.options.requestTimeoutMs },
-        {
-          brokeAfterStart: (error) => {
-            this.settle(lease, error, "stream failed after it started");
-          },
-          ended: () => metrics.upstreamRequests.inc({ model: lease.model, outcome: "ok" }),
-        },
-      );
-      try {
-        const value = await attempt(upstream);
-        metrics.upstreamFirstByte.observe(
-          { model: lease.model },
-          (performance.now() - attemptStartedAt) / 1000,
-        );
-        pool.reportSuccess(lease);
-        // A stream counts its outcome when it ends; anything else is over now.
-        if (!upstream.settlesLater) metrics.upstreamRequests.inc({ model: lease.model, outcome: "ok" });
-        return { value, lease, attempts };
-      } catch (error) {
-        if (!(error instanceof UpstreamError)) {
-          pool.release(lease);
-          throw error;
-        }
-        const verdict = this.settle(lease, error, "attempt failed", attempts);
-        if (verdict.kind === "client_error") throw verdict.error;
-        metrics.failovers.inc({ reason: verdict.kind });
-        failures.push({ verdict, error });
-      }
+      const outcome = await this.attemptOn(lease, request, attempt, { what: "attempt", attempts });
+      if (outcome.ok) return { value: outcome.value, lease, attempts };
+      const { verdict, error } = outcome;
+      if (verdict.kind === "client_error") throw verdict.error;
+      metrics.failovers.inc({ reason: verdict.kind });
+      failures.push({ verdict, error });
     }
     const keys = { size: pool.size, unavailability: pool.unavailability(request.model) };
     throw noKeyLeftError(keys, request.model, failures, this.now());
@@ -120,9 +93,24 @@ export class Dispatcher {
     request: DispatchRequest,
     attempt: (upstream: UpstreamAttempt) => Promise<T>,
   ): Promise<{ ok: true; value: T } | { ok: false; verdict: Verdict }> {
-    const { pool, metrics } = this.options;
-    const lease = pool.leaseFor(keyId, request.model);
+    const lease = this.options.pool.leaseFor(keyId, request.model);
     if (!lease) throw new Error(`no key with id ${keyId}`);
+    const outcome = await this.attemptOn(lease, request, attempt, { what: "key check" });
+    return outcome.ok ? outcome : { ok: false, verdict: outcome.verdict };
+  }
+
+  /**
+   * One attempt on a leased key, for a request and for a key check alike: the upstream's reads, the
+   * first-byte time, success or failure told to the pool and counted once. An error that is not the
+   * upstream's gives the key back untouched and is thrown on.
+   */
+  private async attemptOn<T>(
+    lease: KeyLease,
+    request: DispatchRequest,
+    attempt: (upstream: UpstreamAttempt) => Promise<T>,
+    label: { what: "attempt" | "key check"; attempts?: number },
+  ): Promise<{ ok: true; value: T } | { ok: false; verdict: Verdict; error: UpstreamError }> {
+    const { pool, metrics } = this.options;
     noteUpstreamKey(lease.id);
     const attemptStartedAt = performance.now();
     const upstream = new UpstreamAttempt(
@@ -131,7 +119,7 @@ export class Dispatcher {
       { signal: request.signal, timeoutMs: this.options.requestTimeoutMs },
       {
         brokeAfterStart: (error) => {
-          this.settle(lease, error, "check failed after it started");
+          this.settle(lease, error, `${label.what} broke after it started`);
         },
         ended: () => metrics.upstreamRequests.inc({ model: lease.model, outcome: "ok" }),
       },
@@ -143,6 +131,7 @@ export class Dispatcher {
         (performance.now() - attemptStartedAt) / 1000,
       );
       pool.reportSuccess(lease);
+      // A stream counts its outcome when it ends; anything else is over now.
       if (!upstream.settlesLater) metrics.upstreamRequests.inc({ model: lease.model, outcome: "ok" });
       return { ok: true, value };
     } catch (error) {
@@ -150,7 +139,7 @@ export class Dispatcher {
         pool.release(lease);
         throw error;
       }
-      return { ok: false, verdict: this.settle(lease, error, "key check failed") };
+      return { ok: false, verdict: this.settle(lease, error, `${label.what} failed`, label.attempts), error };
     }
   }
 

@@ -1,7 +1,7 @@
 /**
- * The Gemini API (v1beta) as it appears on the wire, reduced to the fields the gateway reads or writes.
- * See ../shared/reference/gemini-wire.md. Responses are read permissively: every field is optional and
- * unknown fields are ignored.
+ * The Gemini API (v1beta) as it appears on the wire, reduced to the fields the gateway reads or writes
+ * (Google's REST reference: ai.google.dev/api). Responses are read permissively: every field is optional
+ * and unknown fields are ignored.
  *
  * These are hand-written rather than taken from `@google/genai`: the SDK's enums are runtime TypeScript
  * enums (a string literal such as "ANY" does not type-check against them) and several SDK types describe

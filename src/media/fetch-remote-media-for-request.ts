@@ -13,6 +13,11 @@ export interface RequestMediaOptions {
   allowPrivateAddresses: boolean;
   limits?: MediaLimits;
   /**
+   * The request field that holds the image URLs, named as `param` in a 400 for too many of them:
+   * `input` for OpenAI Responses, `messages` (the default) for OpenAI Chat and Anthropic Messages.
+   */
+  param?: string;
+  /**
    * The client's response. The downloaded bytes count against the process-wide budget until it
    * closes, because the request holds them (and their base64 copy) until then.
    */
@@ -35,7 +40,7 @@ export async function fetchRemoteMediaForRequest(
   if (distinctUrls.length > limits.maxUrls) {
     throw invalidRequest(
       `This request names ${distinctUrls.length} image URLs for the gateway to download; at most ${limits.maxUrls} are allowed (MEDIA_MAX_URLS). Send fewer, or send images as data: URLs.`,
-      "messages",
+      options.param ?? "messages",
       "too_many_media_urls",
     );
   }

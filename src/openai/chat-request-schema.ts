@@ -1,8 +1,9 @@
 /**
  * The OpenAI Chat Completions request as the gateway accepts it: what Cline, Roo Code, openai-node and
- * the Vercel AI SDK send (../shared/reference/clients.md). Objects are zod's default "strip" objects, so
- * unknown fields (`cache_control`, `user`, `metadata`, `store`, `verbosity`, `reasoning_content` on
- * history, provider junk like `reasoning:{}`) are accepted and simply never reach the translator.
+ * the Vercel AI SDK send (captured in test/unit/translate/fixtures/client-requests.ts). Objects are zod's
+ * default "strip" objects, so unknown fields (`cache_control`, `user`, `metadata`, `store`, `verbosity`,
+ * `reasoning_content` on history, provider junk like `reasoning:{}`) are accepted and simply never reach
+ * the translator.
  * Optional fields also accept `null`, which some clients send for "unset".
  */
 import { z } from "zod";

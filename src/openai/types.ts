@@ -2,7 +2,6 @@
  * The OpenAI Chat Completions shapes the gateway writes. They follow OpenAI's API plus the two
  * extensions real clients read from Gemini-backed providers: `reasoning_content` (Cline, Roo Code, the
  * Vercel AI SDK) and `extra_content.google.thought_signature` (Google's own compatibility layer).
- * See ../shared/reference/clients.md.
  */
 
 export type OpenAIFinishReason = "stop" | "length" | "tool_calls" | "content_filter";

@@ -72,11 +72,7 @@ function toStopSequences(stop: string | string[] | null | undefined): string[] {
   return (typeof stop === "string" ? [stop] : stop).filter((sequence) => sequence !== "");
 }
 
-/**
- * `json_object` → JSON mime type; `json_schema` → the schema as given in `responseJsonSchema`, which
- * takes JSON Schema (ai.google.dev: GenerationConfig.responseJsonSchema); with the `openapi` format the
- * cleaned schema goes to `responseSchema` instead.
- */
+/** `json_object` → JSON of any shape; `json_schema` → JSON of that schema (see `applyJsonOutput`). */
 function applyResponseFormat(
   responseFormat: ChatCompletionRequest["response_format"],
   config: GeminiGenerationConfig,
@@ -87,21 +83,33 @@ function applyResponseFormat(
     case "text":
       return;
     case "json_object":
-      config.responseMimeType = "application/json";
+      applyJsonOutput(undefined, config, schemaFormat);
       return;
-    case "json_schema": {
-      config.responseMimeType = "application/json";
-      const schema = responseFormat.json_schema.schema;
-      if (schema === null || schema === undefined) return;
-      if (schemaFormat === "json-schema") {
-        config.responseJsonSchema = schema;
-        return;
-      }
-      const cleaned = cleanJsonSchemaForGemini(schema);
-      if (cleaned !== undefined) config.responseSchema = cleaned;
+    case "json_schema":
+      applyJsonOutput(responseFormat.json_schema.schema, config, schemaFormat);
       return;
-    }
     default:
       assertNever(responseFormat, "response_format");
   }
+}
+
+/**
+ * JSON output, for OpenAI Chat's `response_format` and the Responses API's `text.format` alike: the JSON
+ * mime type, and a schema (when there is one) as given in `responseJsonSchema`, which takes JSON Schema
+ * (ai.google.dev: GenerationConfig.responseJsonSchema); with the `openapi` format the cleaned schema goes
+ * to `responseSchema` instead.
+ */
+export function applyJsonOutput(
+  schema: Record<string, unknown> | null | undefined,
+  config: GeminiGenerationConfig,
+  schemaFormat: ToolSchemaFormat,
+): void {
+  config.responseMimeType = "application/json";
+  if (schema === null || schema === undefined) return;
+  if (schemaFormat === "json-schema") {
+    config.responseJsonSchema = schema;
+    return;
+  }
+  const cleaned = cleanJsonSchemaForGemini(schema);
+  if (cleaned !== undefined) config.responseSchema = cleaned;
 }

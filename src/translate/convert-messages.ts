@@ -1,9 +1,10 @@
 import { invalidRequest } from "../errors.js";
-import type { GeminiContent, GeminiInlineData, GeminiPart, GeminiRole } from "../gemini/wire-types.js";
+import type { GeminiContent, GeminiInlineData, GeminiPart } from "../gemini/wire-types.js";
 import type { AssistantToolCall, ChatMessage } from "../openai/chat-request-schema.js";
 import { assertNever } from "./assert-never.js";
 import { isPlainObject, toFunctionResponseBody } from "./convert-tool-result.js";
 import { convertUserContent } from "./convert-user-content.js";
+import { GeminiHistory } from "./gemini-history.js";
 import { parseClientJson } from "./json-depth.js";
 import type { ToolNameMap } from "./tool-name-map.js";
 
@@ -20,27 +21,10 @@ export interface ConvertedMessages {
 }
 
 /**
- * The response sent for a call whose result the client never sent (an interrupted or rejected tool):
- * Gemini refuses a model turn with more functionCall parts than the next turn has functionResponses.
- */
-const missingResultResponse = { error: "No result was provided for this tool call." };
-
-interface PendingToolCall {
-  id: string;
-  geminiName: string;
-}
-
-/** The calls of one assistant turn, waiting for their `tool` messages. */
-interface PendingToolResults {
-  calls: PendingToolCall[];
-  responses: Map<string, GeminiPart>;
-}
-
-/**
  * OpenAI messages → Gemini `systemInstruction` and `contents`:
  * - system and developer messages (anywhere) join `systemInstruction`;
  * - the `tool` messages answering one assistant turn become ONE user content with a functionResponse
- *   per call, in the order of the calls (not of the messages);
+ *   per call, in the order of the calls (not of the messages), as in every protocol (gemini-history.ts);
  * - consecutive contents of the same role are merged, as Gemini expects turns to alternate; this also
  *   puts a user message that follows tool results (Cline's screenshot) after the functionResponses;
  * - empty text is never sent, and a message left with no parts is dropped.
@@ -50,29 +34,7 @@ export function convertMessages(
   context: MessagesContext,
 ): ConvertedMessages {
   const systemParts: GeminiPart[] = [];
-  const contents: GeminiContent[] = [];
-  let pending: PendingToolResults | undefined;
-
-  const pushContent = (role: GeminiRole, parts: GeminiPart[]) => {
-    if (parts.length === 0) return;
-    const last = contents.at(-1);
-    if (last !== undefined && last.role === role) last.parts.push(...parts);
-    else contents.push({ role, parts });
-  };
-
-  const flushToolResults = (followedByMessage: boolean) => {
-    if (pending === undefined) return;
-    const group = pending;
-    pending = undefined;
-    if (group.responses.size === 0 && !followedByMessage) return;
-    const parts = group.calls.map(
-      (call) =>
-        group.responses.get(call.id) ?? {
-          functionResponse: { name: call.geminiName, response: missingResultResponse },
-        },
-    );
-    pushContent("user", parts);
-  };
+  const history = new GeminiHistory();
 
   messages.forEach((message, position) => {
     const path = `messages[${position}]`;
@@ -82,61 +44,42 @@ export function convertMessages(
         for (const text of textsOf(message.content)) systemParts.push({ text });
         return;
       case "user":
-        flushToolResults(true);
-        pushContent("user", convertUserContent(message.content, context, `${path}.content`));
+        history.addUser(convertUserContent(message.content, context, `${path}.content`));
         return;
       case "assistant": {
-        flushToolResults(true);
         const parts: GeminiPart[] = textsOf(message.content).map((text) => ({ text }));
-        const calls: PendingToolCall[] = [];
+        const callIds: string[] = [];
         for (const toolCall of message.tool_calls ?? []) {
           const geminiName = context.toolNames.toGemini(toolCall.function.name);
           parts.push(functionCallPart(toolCall, geminiName, context.thoughtSignatures));
-          calls.push({ id: toolCall.id, geminiName });
+          callIds.push(toolCall.id);
         }
         if (message.function_call) {
           const name = context.toolNames.toGemini(message.function_call.name);
           parts.push({ functionCall: { name, args: parseArguments(message.function_call.arguments) } });
         }
-        pushContent("model", parts);
-        if (calls.length > 0) pending = { calls, responses: new Map() };
+        history.addModelStep(parts, callIds);
         return;
       }
       case "tool": {
-        const call = pending?.calls.find((candidate) => candidate.id === message.tool_call_id);
-        if (pending !== undefined && call !== undefined && !pending.responses.has(call.id)) {
-          pending.responses.set(call.id, {
-            functionResponse: { name: call.geminiName, response: toFunctionResponseBody(message.content) },
-          });
-          return;
-        }
-        // A result whose call is not in the turn just before (history trimmed by the client): Gemini
-        // cannot take a functionResponse without its call, but the model can still read the result.
-        flushToolResults(true);
-        pushContent("user", [{ text: orphanToolResultText(message.tool_call_id, message.content) }]);
+        const text = joinedText(message.content);
+        const response = toFunctionResponseBody(text, `${path}.content`);
+        history.addToolResult(message.tool_call_id, { response, text });
         return;
       }
       case "function": {
         const geminiName = context.toolNames.toGemini(message.name);
-        const part = {
-          functionResponse: { name: geminiName, response: toFunctionResponseBody(message.content) },
-        };
-        const call = pending?.calls.find(
-          (candidate) => candidate.geminiName === geminiName && !pending?.responses.has(candidate.id),
-        );
-        if (pending !== undefined && call !== undefined) {
-          pending.responses.set(call.id, part);
-          return;
+        const response = toFunctionResponseBody(message.content, `${path}.content`);
+        if (!history.answerByName(geminiName, response)) {
+          history.addUser([{ functionResponse: { name: geminiName, response } }]);
         }
-        flushToolResults(true);
-        pushContent("user", [part]);
         return;
       }
       default:
         assertNever(message, "message role");
     }
   });
-  flushToolResults(false);
+  const contents = history.build();
 
   if (contents.length === 0) {
     throw invalidRequest(
@@ -191,10 +134,6 @@ function textsOf(
   return texts;
 }
 
-function orphanToolResultText(
-  toolCallId: string,
-  content: string | Array<{ text: string }> | null | undefined,
-) {
-  const text = typeof content === "string" ? content : (content ?? []).map((part) => part.text).join("");
-  return `Result of tool call ${toolCallId}:\n${text === "" ? "(empty)" : text}`;
+function joinedText(content: string | Array<{ text: string }> | null | undefined): string {
+  return typeof content === "string" ? content : (content ?? []).map((part) => part.text).join("");
 }

@@ -1,5 +1,4 @@
 import type { GeminiContent, GeminiPart, GeminiRole } from "../gemini/wire-types.js";
-import { toFunctionResponseBody } from "./convert-tool-result.js";
 
 /**
  * The response sent for a call whose result the client never sent (an interrupted or rejected tool):
@@ -22,8 +21,9 @@ interface PendingResults {
 
 /**
  * Gemini `contents` from a client's history, for any protocol whose history is a sequence of user input,
- * model steps with function calls, and tool results that name their call by id (OpenAI Responses items,
- * Anthropic `tool_use` / `tool_result` blocks). It keeps Gemini's rules in one place:
+ * model steps with function calls, and tool results that name their call by id (OpenAI Chat `tool`
+ * messages, OpenAI Responses items, Anthropic `tool_use` / `tool_result` blocks). It keeps Gemini's rules
+ * in one place:
  * - the results answering one model step become ONE user content with a functionResponse per call, in
  *   the order of the calls (not of the results); a call left without a result gets an error response
  *   when the conversation goes on, since Gemini refuses a step with more calls than responses;
@@ -59,24 +59,43 @@ export class GeminiHistory {
   }
 
   /**
-   * A tool's result. `text` becomes the functionResponse (a JSON object result is passed as-is);
-   * `media` (images a tool returned) follows the responses of its step.
+   * A tool's result for a call of the model step just before: `response` becomes its functionResponse,
+   * `media` (images a tool returned) follows the responses of that step. False, and nothing recorded,
+   * when no call of that id waits for a result (history trimmed by the client, or a second result for
+   * one call): the caller sends the result another way (`addToolResult` does it as text).
    */
-  addToolResult(callId: string, text: string, media: readonly GeminiPart[] = []): void {
+  answer(callId: string, response: Record<string, unknown>, media: readonly GeminiPart[] = []): boolean {
     const pending = this.pending;
     const call = pending?.calls.find((candidate) => candidate.id === callId);
-    if (pending !== undefined && call !== undefined && !pending.responses.has(callId)) {
-      pending.responses.set(callId, {
-        functionResponse: { name: call.geminiName, response: toFunctionResponseBody(text) },
-      });
-      pending.extraParts.push(...media);
-      return;
-    }
-    this.flushResults(true);
-    this.push("user", [
-      { text: `Result of tool call ${callId}:\n${text === "" ? "(empty)" : text}` },
-      ...media,
-    ]);
+    if (pending === undefined || call === undefined || pending.responses.has(callId)) return false;
+    pending.responses.set(callId, { functionResponse: { name: call.geminiName, response } });
+    pending.extraParts.push(...media);
+    return true;
+  }
+
+  /**
+   * A result that names its function, not its call (OpenAI's legacy `function` messages): it answers
+   * the first call of that name still without a result. False when there is none.
+   */
+  answerByName(geminiName: string, response: Record<string, unknown>): boolean {
+    const pending = this.pending;
+    const call = pending?.calls.find(
+      (candidate) => candidate.geminiName === geminiName && !pending?.responses.has(candidate.id),
+    );
+    return call !== undefined && this.answer(call.id, response);
+  }
+
+  /**
+   * A tool's result by call id (see `answer`); one that answers no waiting call becomes user text, as
+   * Gemini cannot take a functionResponse without its call but the model can still read the result.
+   */
+  addToolResult(
+    callId: string,
+    result: { response: Record<string, unknown>; text: string; media?: readonly GeminiPart[] },
+  ): void {
+    const media = result.media ?? [];
+    if (this.answer(callId, result.response, media)) return;
+    this.addUser([{ text: orphanResultText(callId, result.text) }, ...media]);
   }
 
   /** The contents so far; the history is complete. */
@@ -106,4 +125,9 @@ export class GeminiHistory {
     );
     this.push("user", [...parts, ...group.extraParts]);
   }
+}
+
+/** What the model reads of a result whose call is not in the history. */
+export function orphanResultText(callId: string, text: string): string {
+  return `Result of tool call ${callId}:\n${text === "" ? "(empty)" : text}`;
 }

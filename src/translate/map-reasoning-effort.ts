@@ -3,7 +3,7 @@ import type { GoogleThinkingConfig, ReasoningEffort } from "../openai/chat-reque
 import { assertNever } from "./assert-never.js";
 import { type ThinkingSupport, thinkingLevelsInOrder, thinkingSupportFor } from "./model-thinking-support.js";
 
-/** Whether thoughts reach the client as `reasoning_content` (CONTRACT: `REASONING_OUTPUT`). */
+/** Whether thoughts reach the client as `reasoning_content` (the `REASONING_OUTPUT` setting). */
 export type ReasoningOutput = "reasoning_content" | "none";
 
 /**

@@ -13,7 +13,8 @@ const POOL_OPTIONS = { keepAliveTimeout: 30_000, keepAliveMaxTimeout: 600_000, c
 /**
  * Which undici dispatcher carries a call to Google: the key's own `proxy=` when it has one, else the
  * global proxy settings, else a direct connection. Proxies may be `http://`, `https://` or `socks5://`
- * (undici's ProxyAgent opens SOCKS5 tunnels itself). One pool per proxy, kept for the process's life.
+ * (undici's ProxyAgent opens SOCKS5 tunnels itself, on port 1080 when the URL names none). One pool per
+ * proxy, kept for the process's life.
  */
 export class OutboundDispatchers {
   private readonly global: Dispatcher;

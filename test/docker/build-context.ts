@@ -6,7 +6,7 @@
  */
 import { cp, mkdir, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { run } from "./run-command.js";
+import { run } from "../support/run-command.js";
 
 /** Files a user's checkout holds that the image must not, each with content that names it a decoy. */
 export const DECOYS = [

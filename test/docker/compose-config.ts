@@ -4,7 +4,7 @@
  * machine has it, else Debian's docker-compose 1.29; both print YAML, v2 in the long syntax.
  */
 import { parse } from "yaml";
-import { type CommandResult, run } from "./run-command.js";
+import { type CommandResult, run } from "../support/run-command.js";
 
 export interface ComposePort {
   hostIp: string;

@@ -20,6 +20,7 @@ import { startFakeGemini } from "../fake-gemini/index.js";
 import type { FakeGemini } from "../fake-gemini/types.js";
 import { open, request } from "../support/http.js";
 import { waitFor } from "../support/poll.js";
+import { run } from "../support/run-command.js";
 import { createSseReader } from "../support/sse.js";
 import { DECOYS, makeBuildContext } from "./build-context.js";
 import { type ResolvedCompose, type ResolvedService, resolveCompose } from "./compose-config.js";
@@ -32,7 +33,6 @@ import {
   podman,
   pruneSupersededImages,
 } from "./podman.js";
-import { run } from "./run-command.js";
 import {
   type ContainerSpec,
   type RunningContainer,

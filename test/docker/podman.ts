@@ -5,7 +5,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { run } from "./run-command.js";
+import { run } from "../support/run-command.js";
 
 /** Runs podman and returns its standard output; a failure throws with podman's own words. */
 export async function podman(args: readonly string[], options: { cwd?: string } = {}): Promise<string> {

@@ -14,8 +14,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { waitFor } from "../support/poll.js";
+import { type CommandResult, run } from "../support/run-command.js";
 import { bridge, portOf } from "./port-bridge.js";
-import { type CommandResult, run } from "./run-command.js";
 
 const PORT_BRIDGE = fileURLToPath(new URL("./port-bridge.ts", import.meta.url));
 

@@ -3,7 +3,7 @@
  * Node.js is too old, and the built entry run under an old Node says so in one line instead of dying
  * inside undici.
  */
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -12,6 +12,7 @@ import { fileURLToPath } from "node:url";
 import { startFakeGemini } from "../fake-gemini/index.js";
 import { spawnGateway } from "../support/built-server.js";
 import { postJson } from "../support/http.js";
+import { run } from "../support/run-command.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const KEYS = ["fake-key-newcomer-0001"];
@@ -43,19 +44,11 @@ afterAll(async () => {
 (oldNode ? test : test.skip)(
   "the built entry under an old Node.js: one clear line, exit 1, no undici TypeError",
   async () => {
-    const child = spawn(oldNode ?? "node", [join(root, "dist", "main.js")], {
+    const { code, stdout, stderr } = await run(oldNode ?? "node", [join(root, "dist", "main.js")], {
       cwd: folder,
       env: { PATH: "/usr/bin:/bin", KEYS_FILE: join(folder, "keys.txt"), PORT: "0" },
-      stdio: ["ignore", "pipe", "pipe"],
     });
-    let output = "";
-    child.stdout.on("data", (piece) => {
-      output += piece;
-    });
-    child.stderr.on("data", (piece) => {
-      output += piece;
-    });
-    const code = await new Promise<number | null>((resolve) => child.once("close", resolve));
+    const output = `${stdout}${stderr}`;
     expect(code).toBe(1);
     expect(output.trim().split("\n")).toEqual([
       expect.stringMatching(

@@ -10,7 +10,7 @@ import { startFakeGemini } from "../fake-gemini/index.js";
 import type { FakeGemini } from "../fake-gemini/types.js";
 import { type BuiltServer, startBuiltServer } from "../support/built-server.js";
 import { ACCESS_TOKEN, E2E_KEYS, lastGeminiBody } from "../support/e2e-environment.js";
-import { hasRedisServer, type RunningRedis, startRedis } from "../support/redis-server.js";
+import { describeWithRedis, type RunningRedis, startRedis } from "../support/redis-server.js";
 
 let fake: FakeGemini;
 const servers: BuiltServer[] = [];
@@ -68,14 +68,7 @@ test("a stored response survives a restart: retrieved, and continued with previo
   }
 });
 
-const redisInstalled = hasRedisServer();
-if (!redisInstalled) {
-  console.warn(
-    "redis-server is not installed: the Responses replica test cannot run (bash scripts/install-test-servers.sh)",
-  );
-}
-
-(redisInstalled ? describe : describe.skip)("replicas sharing Redis", () => {
+describeWithRedis("replicas sharing Redis", () => {
   let redis: RunningRedis;
   beforeAll(async () => {
     redis = await startRedis();

@@ -3,7 +3,7 @@
  */
 export { DEFAULT_MODELS } from "./catalog.js";
 export { geminiErrors, googleError, type QuotaKind, type RetryDelay } from "./errors.js";
-export { reply } from "./replies.js";
+export { reply, streamSteps } from "./replies.js";
 export { startFakeGemini } from "./server.js";
 export { DUMMY_THOUGHT_SIGNATURES } from "./signatures.js";
 export type * from "./types.js";

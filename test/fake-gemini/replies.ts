@@ -65,3 +65,27 @@ export const reply = {
 
   delay: (ms: number, then: FakeReply): DelayReply => ({ kind: "delay", ms, then }),
 } as const;
+
+/**
+ * Steps for a stream's `gate`: chunk N (N ≥ 1) leaves once `next()` was called N times, so a test can
+ * read (or act) between chunks without depending on how fast the machine is.
+ */
+export function streamSteps(): { gate: (index: number) => Promise<void>; next(): void; releaseAll(): void } {
+  let released = 0;
+  const waiting = new Map<number, () => void>();
+  const open = (count: number) => {
+    released = Math.max(released, count);
+    for (const [index, resolve] of waiting) {
+      if (index <= released) {
+        waiting.delete(index);
+        resolve();
+      }
+    }
+  };
+  return {
+    gate: (index) =>
+      index <= released ? Promise.resolve() : new Promise<void>((resolve) => waiting.set(index, resolve)),
+    next: () => open(released + 1),
+    releaseAll: () => open(Number.POSITIVE_INFINITY),
+  };
+}

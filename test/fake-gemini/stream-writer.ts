@@ -22,6 +22,8 @@ export interface StreamPlan {
   format: StreamFormat;
   chunks: readonly unknown[];
   paceMs: number;
+  /** Awaited before each chunk after the first (see `StreamShape.gate`). */
+  gate?: ((index: number) => Promise<void>) | undefined;
   framing: "crlf" | "lf";
   ending: StreamEnding;
 }
@@ -64,6 +66,19 @@ function write(exchange: Exchange, text: string): Promise<void> {
   });
 }
 
+/** A gate that never opens must not keep the fake from closing. */
+function untilGateOpens(gate: Promise<void>, lifetime: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const closed = () => reject(lifetime.reason);
+    if (lifetime.aborted) return closed();
+    lifetime.addEventListener("abort", closed, { once: true });
+    gate.then(() => {
+      lifetime.removeEventListener("abort", closed);
+      resolve();
+    }, reject);
+  });
+}
+
 /** Rejects with an AbortError when the fake closes; the server ignores it. */
 export async function writeStream(
   exchange: Exchange,
@@ -82,10 +97,11 @@ export async function writeStream(
 
   let lastWrite: Promise<void> = Promise.resolve();
   // Unpaced chunks leave in one TCP write: cheaper for the load benchmark. Pace them to split them.
-  const corked = plan.paceMs === 0;
+  const corked = plan.paceMs === 0 && plan.gate === undefined;
   if (corked) response.cork();
   for (const [index, chunk] of plan.chunks.entries()) {
     if (index > 0 && !corked) await sleep(plan.paceMs, undefined, { signal: lifetime });
+    if (index > 0 && plan.gate) await untilGateOpens(plan.gate(index), lifetime);
     if (response.destroyed) return;
     lastWrite = write(exchange, encodeChunk(plan, chunk, index));
   }

@@ -58,6 +58,11 @@ export interface FakeFunctionCall {
 interface StreamShape {
   /** Pause between streamed chunks, in milliseconds. Default 0. */
   paceMs?: number;
+  /**
+   * Awaited before each chunk after the first (its index): a test steps the stream itself, so what it
+   * checks between chunks does not depend on timing (`streamSteps()`). Works in-process only.
+   */
+  gate?: (index: number) => Promise<void>;
   /** SSE event delimiter: Google sends `\r\n\r\n` ("crlf", the default); "lf" sends `\n\n`. */
   framing?: "crlf" | "lf";
 }

@@ -10,12 +10,12 @@ import { type BuiltServer, startBuiltServer } from "../support/built-server.js";
 import { E2E_KEYS } from "../support/e2e-environment.js";
 import { request } from "../support/http.js";
 import { eventually } from "../support/poll.js";
-import { hasRedisServer, type RunningRedis, startRedis } from "../support/redis-server.js";
+import { describeWithRedis, type RunningRedis, startRedis } from "../support/redis-server.js";
 
 const ADMIN = { token: "admin-secret" } as const;
 const chat = { model: "gemini-2.5-flash", messages: [{ role: "user", content: "Say hi" }] };
 
-(hasRedisServer() ? describe : describe.skip)("client tokens with two replicas sharing Redis", () => {
+describeWithRedis("client tokens with two replicas sharing Redis", () => {
   let redis: RunningRedis;
   let fake: FakeGemini;
   let replicaA: BuiltServer;

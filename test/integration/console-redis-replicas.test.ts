@@ -7,7 +7,7 @@ import type { FakeGemini } from "../fake-gemini/types.js";
 import { type Harness, startHarness, TEST_KEYS } from "../support/gateway-harness.js";
 import { postJson, request } from "../support/http.js";
 import { eventually } from "../support/poll.js";
-import { hasRedisServer, type RunningRedis, startRedis } from "../support/redis-server.js";
+import { describeWithRedis, type RunningRedis, startRedis } from "../support/redis-server.js";
 
 const chat = { model: "gemini-2.5-flash", messages: [{ role: "user", content: "Say hi" }] };
 
@@ -17,7 +17,7 @@ async function totalRequests(harness: Harness, by = "none"): Promise<number> {
   return buckets.reduce((sum, bucket) => sum + bucket.requests, 0);
 }
 
-(hasRedisServer() ? describe : describe.skip)("the console with two replicas sharing Redis", () => {
+describeWithRedis("the console with two replicas sharing Redis", () => {
   let redis: RunningRedis;
   let fake: FakeGemini;
   let replicaA: Harness;

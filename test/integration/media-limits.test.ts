@@ -97,6 +97,27 @@ test("the Anthropic Messages route keeps the same limits, in Anthropic's envelop
   expect(images.requests).toBe(0);
 });
 
+test("the Responses route names its own field, input, in the same 400", async () => {
+  const content = [
+    { type: "input_text", text: "Compare these" },
+    ...Array.from({ length: 13 }, (_, index) => ({
+      type: "input_image",
+      image_url: image(1 * KB, `r${index}`),
+    })),
+  ];
+  const response = await postJson(`${harness.url}/v1/responses`, {
+    model: "gemini-2.5-flash",
+    input: [{ role: "user", content }],
+  });
+  expect(response.status).toBe(400);
+  expect(response.json.error).toMatchObject({
+    message: expect.stringContaining("at most 12"),
+    code: "too_many_media_urls",
+    param: "input",
+  });
+  expect(images.requests).toBe(0);
+});
+
 test("images that add up to more than MEDIA_MAX_REQUEST_BYTES are a 413, and nothing goes upstream", async () => {
   const urls = [image(400 * KB, "x"), image(400 * KB, "y"), image(400 * KB, "z")];
   const response = await postJson(`${harness.url}/v1/chat/completions`, chatWithImages(urls));

@@ -121,6 +121,26 @@ test("a key's own socks5:// proxy wins over the global one; other keys use the g
   );
 });
 
+test("a socks5:// proxy without a port is reached on SOCKS's port, 1080", async () => {
+  // A loopback address of its own, so port 1080 is free whatever else runs on this machine.
+  const host = "127.0.0.77";
+  let proxied = 0;
+  const defaultPortProxy = createSocksServer();
+  defaultPortProxy.setRulesetValidator(() => {
+    proxied += 1;
+    return true;
+  });
+  await new Promise<void>((resolve) => defaultPortProxy.listen(1080, host, () => resolve()));
+  try {
+    await withGateway({ keys: [`${ALPHA} proxy=socks5://${host}`] }, async (harness) => {
+      expect((await postJson(`${harness.url}/v1/chat/completions`, CHAT)).status).toBe(200);
+      expect(proxied).toBeGreaterThanOrEqual(1);
+    });
+  } finally {
+    await new Promise((resolve) => defaultPortProxy.close(resolve));
+  }
+});
+
 test("a proxy setting that is not a proxy URL stops start-up with a line naming it", () => {
   expect(() => loadConfig({ HTTPS_PROXY: "proxy.example:3128" })).toThrow(/HTTPS_PROXY must be a proxy URL/);
 });

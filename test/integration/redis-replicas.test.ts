@@ -4,7 +4,7 @@ import type { FakeGemini } from "../fake-gemini/types.js";
 import { type Harness, startHarness, TEST_KEYS } from "../support/gateway-harness.js";
 import { postJson } from "../support/http.js";
 import { eventually } from "../support/poll.js";
-import { hasRedisServer, type RunningRedis, startRedis } from "../support/redis-server.js";
+import { describeWithRedis, type RunningRedis, startRedis } from "../support/redis-server.js";
 
 const [ALPHA, BRAVO] = TEST_KEYS;
 const chat = (model: string) => ({ model, messages: [{ role: "user", content: "Say hi" }] });
@@ -19,14 +19,7 @@ async function keysOf(harness: Harness): Promise<StatusKey[]> {
   return ((await (await fetch(`${harness.url}/status`)).json()) as { keys: StatusKey[] }).keys;
 }
 
-const redisInstalled = hasRedisServer();
-if (!redisInstalled) {
-  console.warn(
-    "redis-server is not installed: the Redis replica tests cannot run (bash scripts/install-test-servers.sh)",
-  );
-}
-
-(redisInstalled ? describe : describe.skip)("several replicas sharing key state through Redis", () => {
+describeWithRedis("several replicas sharing key state through Redis", () => {
   let redis: RunningRedis;
   let fake: FakeGemini;
   let replicaA: Harness;

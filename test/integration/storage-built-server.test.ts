@@ -3,7 +3,6 @@
  * imported on first start with nothing lost, history survives a restart, a kill -9 loses at most what
  * was not flushed yet, and `npm run keys:check` drives a running gateway.
  */
-import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -15,6 +14,7 @@ import type { FakeGemini } from "../fake-gemini/types.js";
 import { type BuiltServer, startBuiltServer } from "../support/built-server.js";
 import { postJson, request } from "../support/http.js";
 import { waitFor } from "../support/poll.js";
+import { run } from "../support/run-command.js";
 
 const ALPHA = "fake-key-alpha-0001";
 const BRAVO = "fake-key-bravo-0002";
@@ -163,16 +163,16 @@ test("npm run keys:check checks the keys of a running gateway and prints a summa
   fake = await startFakeGemini({ keys: [ALPHA] });
   const server = await start({ ADMIN_TOKEN: "admin-secret" });
   // Run without blocking: the fake Gemini answering the gateway lives in this process.
-  const run = await runCommand("npm", ["run", "--silent", "keys:check", "--", "--url", server.url], {
+  const checked = await runCommand("npm", ["run", "--silent", "keys:check", "--", "--url", server.url], {
     ADMIN_TOKEN: "admin-secret",
   });
-  expect(run.stderr).not.toMatch(/keys:check:/);
-  expect(run.status).toBe(0);
-  expect(run.stdout).toMatch(/│ valid\s+│ 1\s+│/);
-  expect(run.stdout).toMatch(/│ invalid\s+│ 1\s+│/);
-  expect(run.stdout).toMatch(/│ total\s+│ 2\s+│/);
-  expect(run.stdout).toContain(keyIdOf(BRAVO));
-  expect(run.stdout).not.toContain(BRAVO);
+  expect(checked.stderr).not.toMatch(/keys:check:/);
+  expect(checked.code).toBe(0);
+  expect(checked.stdout).toMatch(/│ valid\s+│ 1\s+│/);
+  expect(checked.stdout).toMatch(/│ invalid\s+│ 1\s+│/);
+  expect(checked.stdout).toMatch(/│ total\s+│ 2\s+│/);
+  expect(checked.stdout).toContain(keyIdOf(BRAVO));
+  expect(checked.stdout).not.toContain(BRAVO);
 
   const refused = await runCommand("node", [
     "dist/cli/keys-check.js",
@@ -181,24 +181,14 @@ test("npm run keys:check checks the keys of a running gateway and prints a summa
     "--token",
     "wrong",
   ]);
-  expect(refused.status).toBe(1);
+  expect(refused.code).toBe(1);
   expect(refused.stderr).toMatch(/keys:check: the gateway answered 401/);
 });
 
-function runCommand(
-  command: string,
-  args: string[],
-  env: Record<string, string> = {},
-): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      command,
-      args,
-      { cwd: join(import.meta.dirname, "..", ".."), env: { ...process.env, ...env }, timeout: 60_000 },
-      (error, stdout, stderr) => {
-        const code = error && typeof error.code === "number" ? error.code : error ? null : 0;
-        resolve({ status: code, stdout: String(stdout), stderr: String(stderr) });
-      },
-    );
+function runCommand(command: string, args: string[], env: Record<string, string> = {}) {
+  return run(command, args, {
+    cwd: join(import.meta.dirname, "..", ".."),
+    env: { ...process.env, ...env },
+    timeoutMs: 60_000,
   });
 }

@@ -4,12 +4,13 @@
  * (no settings, credentials or history of the machine's user), no auto-update and no nonessential
  * traffic, and only the environment given here.
  */
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { run } from "./run-command.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const binary = join(
@@ -86,45 +87,32 @@ export async function runClaudeCode(options: ClaudeCodeOptions): Promise<ClaudeC
     ...options.env,
   };
   try {
-    return await new Promise<ClaudeCodeRun>((resolve, reject) => {
-      const child = spawn(options.binary, args, {
-        cwd: options.workspace,
-        env,
-        stdio: ["ignore", "pipe", "pipe"],
-      });
-      let stdout = "";
-      let stderr = "";
-      child.stdout.on("data", (chunk) => {
-        stdout += chunk;
-      });
-      child.stderr.on("data", (chunk) => {
-        stderr += chunk;
-      });
-      const deadline = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 90_000);
-      child.on("error", reject);
-      child.on("close", (exitCode) => {
-        clearTimeout(deadline);
-        const events = stdout
-          .split("\n")
-          .filter((line) => line.trim() !== "")
-          .map((line) => {
-            try {
-              return JSON.parse(line);
-            } catch {
-              return { type: "unparsed", line };
-            }
-          });
-        resolve({
-          exitCode,
-          events,
-          result: events.findLast((event) => event.type === "result"),
-          assistantMessages: events
-            .filter((event) => event.type === "assistant")
-            .map((event) => event.message),
-          stderr,
-        });
-      });
+    const {
+      code: exitCode,
+      stdout,
+      stderr,
+    } = await run(options.binary, args, {
+      cwd: options.workspace,
+      env,
+      timeoutMs: options.timeoutMs ?? 90_000,
     });
+    const events = stdout
+      .split("\n")
+      .filter((line) => line.trim() !== "")
+      .map((line) => {
+        try {
+          return JSON.parse(line);
+        } catch {
+          return { type: "unparsed", line };
+        }
+      });
+    return {
+      exitCode,
+      events,
+      result: events.findLast((event) => event.type === "result"),
+      assistantMessages: events.filter((event) => event.type === "assistant").map((event) => event.message),
+      stderr,
+    };
   } finally {
     await rm(home, { recursive: true, force: true });
   }

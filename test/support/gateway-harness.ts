@@ -53,32 +53,41 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       ...options.fake,
     }));
   const folder = options.folder ?? (await mkdtemp(join(tmpdir(), "gemini-rotator-test-")));
+  const logs: string[] = [];
+  let running: RunningServer;
+  let config: Config;
   const keysFile = join(folder, "keys.txt");
   const writeKeys = (lines: readonly string[]) => writeFile(keysFile, `${lines.join("\n")}\n`);
-  if (!options.folder) await writeKeys(keys);
-  const config: Config = {
-    ...loadConfig({
-      KEYS_FILE: keysFile,
-      STATE_FILE: join(folder, "data", "state.json"),
-      GEMINI_BASE_URL: fake.url,
-      HOST: "127.0.0.1",
-      WATCH_KEYS_FILE: "false",
-      ...options.env,
-    }),
-    port: 0,
-  };
-  const logs: string[] = [];
-  const destination = new Writable({
-    write(chunk, _encoding, callback) {
-      logs.push(...String(chunk).split("\n").filter(Boolean));
-      callback();
-    },
-  });
-  const running = await start(config, {
-    logger: createLogger({ level: config.logLevel === "info" ? "debug" : config.logLevel, destination }),
-    defaultMetrics: false,
-    ...(options.now ? { now: options.now } : {}),
-  });
+  try {
+    if (!options.folder) await writeKeys(keys);
+    config = {
+      ...loadConfig({
+        KEYS_FILE: keysFile,
+        STATE_FILE: join(folder, "data", "state.json"),
+        GEMINI_BASE_URL: fake.url,
+        HOST: "127.0.0.1",
+        WATCH_KEYS_FILE: "false",
+        ...options.env,
+      }),
+      port: 0,
+    };
+    const destination = new Writable({
+      write(chunk, _encoding, callback) {
+        logs.push(...String(chunk).split("\n").filter(Boolean));
+        callback();
+      },
+    });
+    running = await start(config, {
+      logger: createLogger({ level: config.logLevel === "info" ? "debug" : config.logLevel, destination }),
+      defaultMetrics: false,
+      ...(options.now ? { now: options.now } : {}),
+    });
+  } catch (error) {
+    // A start that fails (a test of bad settings) leaves nothing behind: not the fake, not the folder.
+    if (!options.existingFake) await fake.close();
+    if (!options.folder) await rm(folder, { recursive: true, force: true });
+    throw error;
+  }
   return {
     fake,
     running,

@@ -11,14 +11,31 @@ export function hasRedisServer(): boolean {
   }
 }
 
+/**
+ * `describe` when redis-server is installed; otherwise the block is skipped with one line saying what
+ * cannot run and how to install it.
+ */
+export function describeWithRedis(name: string, body: () => void): void {
+  if (hasRedisServer()) {
+    describe(name, body);
+    return;
+  }
+  console.warn(`redis-server is not installed: "${name}" cannot run (bash scripts/install-test-servers.sh)`);
+  describe.skip(name, body);
+}
+
 export interface RunningRedis {
   url: string;
+  port: number;
   stop(): Promise<void>;
 }
 
-/** A throwaway Redis on loopback: no persistence, stopped by the test. */
-export async function startRedis(): Promise<RunningRedis> {
-  const port = await freePort();
+/**
+ * A throwaway Redis on loopback: no persistence, stopped by the test. `port` starts it again where a
+ * stopped one was (the end of a simulated outage).
+ */
+export async function startRedis(options: { port?: number } = {}): Promise<RunningRedis> {
+  const port = options.port ?? (await freePort());
   const child: ChildProcess = spawn(
     "redis-server",
     [
@@ -52,6 +69,7 @@ export async function startRedis(): Promise<RunningRedis> {
   });
   return {
     url: `redis://127.0.0.1:${port}`,
+    port,
     async stop() {
       if (child.exitCode !== null) return;
       const exited = new Promise((resolve) => child.once("exit", resolve));

@@ -1,7 +1,8 @@
 import { invalidRequest } from "../../errors.js";
-import type { GeminiContent, GeminiPart, GeminiRole } from "../../gemini/wire-types.js";
+import type { GeminiContent, GeminiPart } from "../../gemini/wire-types.js";
 import { assertNever } from "../../translate/assert-never.js";
 import { isPlainObject } from "../../translate/convert-tool-result.js";
+import { GeminiHistory, orphanResultText } from "../../translate/gemini-history.js";
 import type { ToolNameMap } from "../../translate/tool-name-map.js";
 import { convertToolResult, type ToolResultContext } from "./convert-tool-result.js";
 import { convertDocumentBlock, convertImageBlock, searchResultText } from "./convert-user-blocks.js";
@@ -26,17 +27,6 @@ export interface ConvertedMessages {
 }
 
 /**
- * The response sent for a call whose result the client never sent (an interrupted or refused tool):
- * Gemini refuses a model turn with more functionCall parts than the next turn has functionResponses.
- */
-const missingResultResponse = { error: "No result was provided for this tool call." };
-
-interface PendingCall {
-  id: string;
-  geminiName: string;
-}
-
-/**
  * `system` and the messages → Gemini `systemInstruction` and `contents`:
  * - `system` (a string or text blocks) and `role: "system"` messages anywhere (Claude Code sends one
  *   between turns) join `systemInstruction`, in order;
@@ -45,8 +35,8 @@ interface PendingCall {
  *   one the gateway stored for its id; thinking text itself is not sent back (Gemini does not read it);
  * - the tool_result blocks of a user message answer the calls of the assistant message just before it:
  *   one functionResponse per call, in the order of the calls, a made-up error response for a call left
- *   unanswered; their images follow, then the user's other blocks; a result whose call is not there
- *   (history trimmed by the client) is read as text;
+ *   unanswered (gemini-history.ts); their images follow, then the user's other blocks; a result whose
+ *   call is not there (history trimmed by the client) is read as text;
  * - consecutive contents of the same role are merged, as Gemini expects turns to alternate; empty text is
  *   never sent.
  */
@@ -55,15 +45,7 @@ export function convertMessages(
   context: MessagesContext,
 ): ConvertedMessages {
   const systemParts: GeminiPart[] = systemTexts(request.system).map((text) => ({ text }));
-  const contents: GeminiContent[] = [];
-  let pendingCalls: PendingCall[] = [];
-
-  const pushContent = (role: GeminiRole, parts: GeminiPart[]) => {
-    if (parts.length === 0) return;
-    const last = contents.at(-1);
-    if (last !== undefined && last.role === role) last.parts.push(...parts);
-    else contents.push({ role, parts });
-  };
+  const history = new GeminiHistory();
 
   request.messages.forEach((message, position) => {
     const path = `messages[${position}].content`;
@@ -72,24 +54,18 @@ export function convertMessages(
         for (const text of messageTexts(message)) systemParts.push({ text });
         return;
       case "assistant": {
-        const calls = pendingCalls;
-        pendingCalls = [];
-        if (calls.length > 0) pushContent("user", calls.map(missingResultPart));
         const converted = convertAssistantBlocks(blocksOf(message), context, path);
-        pushContent("model", converted.parts);
-        pendingCalls = converted.calls;
+        history.addModelStep(converted.parts, converted.callIds);
         return;
       }
-      case "user": {
-        const calls = pendingCalls;
-        pendingCalls = [];
-        pushContent("user", convertUserBlocks(blocksOf(message), calls, context, path));
+      case "user":
+        history.addUser(convertUserBlocks(blocksOf(message), history, context, path));
         return;
-      }
       default:
         assertNever(message.role, "message role");
     }
   });
+  const contents = history.build();
 
   if (contents.length === 0) {
     throw invalidRequest(
@@ -106,9 +82,9 @@ function convertAssistantBlocks(
   blocks: readonly ContentBlock[],
   context: MessagesContext,
   path: string,
-): { parts: GeminiPart[]; calls: PendingCall[] } {
+): { parts: GeminiPart[]; callIds: string[] } {
   const parts: GeminiPart[] = [];
-  const calls: PendingCall[] = [];
+  const callIds: string[] = [];
   const carried = signaturesForCalls(blocks);
   blocks.forEach((block, position) => {
     switch (block.type) {
@@ -123,7 +99,7 @@ function convertAssistantBlocks(
         const signature = carried.get(position) ?? context.thoughtSignatures.get(block.id);
         if (signature !== undefined) part.thoughtSignature = signature;
         parts.push(part);
-        calls.push({ id: block.id, geminiName });
+        callIds.push(block.id);
         return;
       }
       case "thinking":
@@ -142,7 +118,7 @@ function convertAssistantBlocks(
         assertNever(block, "assistant content block");
     }
   });
-  return { parts, calls };
+  return { parts, callIds };
 }
 
 /**
@@ -160,14 +136,16 @@ function signaturesForCalls(blocks: readonly ContentBlock[]): Map<number, string
   return signatures;
 }
 
+/**
+ * A user message: its tool results answer the calls waiting in `history`; the other parts (text, media,
+ * and the results that answer no waiting call, as text) are returned, to follow those answers.
+ */
 function convertUserBlocks(
   blocks: readonly ContentBlock[],
-  calls: readonly PendingCall[],
+  history: GeminiHistory,
   context: MessagesContext,
   path: string,
 ): GeminiPart[] {
-  const responses = new Map<string, GeminiPart>();
-  const resultMedia: GeminiPart[] = [];
   const otherParts: GeminiPart[] = [];
   blocks.forEach((block, position) => {
     const blockPath = `${path}[${position}]`;
@@ -186,12 +164,7 @@ function convertUserBlocks(
         return;
       case "tool_result": {
         const result = convertToolResult(block, context, blockPath);
-        const call = calls.find((candidate) => candidate.id === block.tool_use_id);
-        if (call !== undefined && !responses.has(call.id)) {
-          responses.set(call.id, { functionResponse: { name: call.geminiName, response: result.response } });
-          resultMedia.push(...result.mediaParts);
-          return;
-        }
+        if (history.answer(block.tool_use_id, result.response, result.mediaParts)) return;
         otherParts.push({ text: orphanResultText(block.tool_use_id, result.text) }, ...result.mediaParts);
         return;
       }
@@ -207,16 +180,7 @@ function convertUserBlocks(
         assertNever(block, "user content block");
     }
   });
-  const answered = calls.map((call) => responses.get(call.id) ?? missingResultPart(call));
-  return [...answered, ...resultMedia, ...otherParts];
-}
-
-function missingResultPart(call: PendingCall): GeminiPart {
-  return { functionResponse: { name: call.geminiName, response: missingResultResponse } };
-}
-
-function orphanResultText(toolUseId: string, text: string): string {
-  return `Result of tool call ${toolUseId}:\n${text === "" ? "(empty)" : text}`;
+  return otherParts;
 }
 
 const serverOnlyTypes: ReadonlySet<string> = new Set(serverOnlyBlockTypes);

@@ -71,7 +71,7 @@ export function convertToolResult(
   const response =
     block.is_error === true
       ? { error: text === "" ? "The tool failed." : text }
-      : toFunctionResponseBody(text);
+      : toFunctionResponseBody(text, `${path}.content`);
   return { response, mediaParts, text };
 }
 

@@ -1,7 +1,7 @@
 import { invalidRequest } from "../../errors.js";
 import type { GeminiContent, GeminiInlineData, GeminiPart } from "../../gemini/wire-types.js";
 import { assertNever } from "../../translate/assert-never.js";
-import { isPlainObject } from "../../translate/convert-tool-result.js";
+import { isPlainObject, toFunctionResponseBody } from "../../translate/convert-tool-result.js";
 import {
   audioMimeType,
   convertMediaUrl,
@@ -107,7 +107,8 @@ export function convertInputItems(
       case "custom_tool_call_output": {
         endStep();
         const output = toolOutputOf(item.output, context, `${path}.output`);
-        history.addToolResult(item.call_id, output.text, output.media);
+        const response = toFunctionResponseBody(output.text, `${path}.output`);
+        history.addToolResult(item.call_id, { response, text: output.text, media: output.media });
         return;
       }
       case "item_reference":

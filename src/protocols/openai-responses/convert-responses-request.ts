@@ -11,7 +11,7 @@ import {
   requiresThoughtSignatures,
 } from "../../translate/add-placeholder-thought-signatures.js";
 import { assertNever } from "../../translate/assert-never.js";
-import { cleanJsonSchemaForGemini } from "../../translate/clean-json-schema.js";
+import { applyJsonOutput } from "../../translate/convert-generation-config.js";
 import type { ToolSchemaFormat } from "../../translate/convert-tools.js";
 import { buildThinkingConfig, type ReasoningOutput } from "../../translate/map-reasoning-effort.js";
 import { convertInputItems } from "./convert-input-items.js";
@@ -148,10 +148,7 @@ function convertGenerationConfig(
   return Object.keys(config).length > 0 ? config : undefined;
 }
 
-/**
- * `json_object` → JSON mime type; `json_schema` → the schema as given in `responseJsonSchema`, which takes
- * JSON Schema; with the `openapi` format the cleaned schema goes to `responseSchema` instead.
- */
+/** `json_object` → JSON of any shape; `json_schema` → JSON of that schema (see `applyJsonOutput`). */
 function applyTextFormat(
   format: ResponsesTextFormat | null | undefined,
   config: GeminiGenerationConfig,
@@ -162,18 +159,11 @@ function applyTextFormat(
     case "text":
       return;
     case "json_object":
-      config.responseMimeType = "application/json";
+      applyJsonOutput(undefined, config, schemaFormat);
       return;
-    case "json_schema": {
-      config.responseMimeType = "application/json";
-      if (schemaFormat === "json-schema") {
-        config.responseJsonSchema = format.schema;
-        return;
-      }
-      const cleaned = cleanJsonSchemaForGemini(format.schema);
-      if (cleaned !== undefined) config.responseSchema = cleaned;
+    case "json_schema":
+      applyJsonOutput(format.schema, config, schemaFormat);
       return;
-    }
     default:
       assertNever(format, "text.format");
   }

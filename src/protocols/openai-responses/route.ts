@@ -63,6 +63,7 @@ export function openAIResponsesRoutes(services: OpenAIResponsesServices): Router
         allowPrivateAddresses: settings.allowPrivateMediaUrls,
         limits: settings.mediaLimits,
         response,
+        param: "input",
       }),
       modelAliases: settings.modelAliases,
       reasoningOutput: settings.reasoningOutput,

@@ -51,6 +51,7 @@ export const handleGenerate: RouteHandler = async (exchange, context) => {
           format: exchange.route.style === "sse" ? "sse" : "json-array",
           chunks: ending.kind === "end" ? chunks : chunks.slice(0, ending.afterChunks),
           paceMs: content?.paceMs ?? 0,
+          gate: content?.gate,
           framing: content?.framing ?? "crlf",
           ending:
             ending.kind === "error" ? { kind: "error", reply: ending.reply, form: ending.form } : ending,

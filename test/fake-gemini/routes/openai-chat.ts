@@ -49,6 +49,7 @@ export const handleChatCompletions: RouteHandler = async (exchange, context) => 
           format: "openai-sse",
           chunks: ending.kind === "end" ? chunks : chunks.slice(0, ending.afterChunks),
           paceMs: content?.paceMs ?? 0,
+          gate: content?.gate,
           framing: "lf",
           ending:
             ending.kind === "error" ? { kind: "error", reply: ending.reply, form: ending.form } : ending,

@@ -343,6 +343,20 @@ describe("input", () => {
     expect(error).toMatchObject({ status: 400, param: "input[0].content[0].file_id" });
   });
 
+  test("a tool output nested too deep is named by its own place, not by a chat field", () => {
+    const deep = `${"[".repeat(200)}${"]".repeat(200)}`;
+    const error = errorOf(() =>
+      convert({
+        model: "m",
+        input: [
+          { type: "function_call", call_id: "call_1", name: "shell", arguments: "{}" },
+          { type: "function_call_output", call_id: "call_1", output: deep },
+        ],
+      }),
+    );
+    expect(error).toMatchObject({ status: 400, code: "json_too_deep", param: "input[1].output" });
+  });
+
   test("the previous conversation comes first", () => {
     const { body } = convert(
       { model: "gemini-2.5-flash", input: "And then?", previous_response_id: "resp_x" },

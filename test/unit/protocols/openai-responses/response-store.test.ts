@@ -17,7 +17,7 @@ import {
 } from "../../../../src/store/response-store.js";
 import { SqliteResponseStore } from "../../../../src/store/sqlite-response-store.js";
 import { eventually } from "../../../support/poll.js";
-import { hasRedisServer, type RunningRedis, startRedis } from "../../../support/redis-server.js";
+import { describeWithRedis, type RunningRedis, startRedis } from "../../../support/redis-server.js";
 
 const logLines: string[] = [];
 const logger = createLogger({ level: "warn", destination: { write: (line: string) => logLines.push(line) } });
@@ -98,14 +98,7 @@ describe("the database response store", () => {
   });
 });
 
-const redisInstalled = hasRedisServer();
-if (!redisInstalled) {
-  console.warn(
-    "redis-server is not installed: the Redis response store tests cannot run (bash scripts/install-test-servers.sh)",
-  );
-}
-
-(redisInstalled ? describe : describe.skip)("the Redis response store", () => {
+describeWithRedis("the Redis response store", () => {
   let redis: RunningRedis;
   const connections: Redis[] = [];
   const stores: ResponseStore[] = [];
