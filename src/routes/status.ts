@@ -28,7 +28,8 @@ interface PageQuery {
  */
 export function statusRoutes(pool: StatusPool): Router {
   const router = Router();
-  let cached: { body: string; version: number; validUntil: number } | undefined;
+  /** The whole list as bytes, so serving it again costs only the write. */
+  let cached: { body: Buffer; version: number; validUntil: number } | undefined;
 
   const summary = () => {
     const counts = pool.counts();
@@ -47,7 +48,7 @@ export function statusRoutes(pool: StatusPool): Router {
       const version = pool.stateVersion;
       if (!cached || cached.version !== version || now >= cached.validUntil) {
         cached = {
-          body: JSON.stringify({ ...summary(), keys: pool.status() }),
+          body: Buffer.from(JSON.stringify({ ...summary(), keys: pool.status() })),
           version,
           validUntil: Math.min(now + MAX_AGE_MS, pool.nextRestEnd()),
         };

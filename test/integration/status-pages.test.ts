@@ -47,6 +47,8 @@ describe("/status pages", () => {
   }
 
   test("without parameters every key is listed, with the counts of each state", async () => {
+    const answer = await request(`${harness.url}/status`);
+    expect(answer.headers.get("content-type")).toBe("application/json; charset=utf-8");
     const body = await status();
     expect(body.totalKeys).toBe(25);
     expect(body.keys).toHaveLength(25);
