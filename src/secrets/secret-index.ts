@@ -34,6 +34,8 @@ class SecretGroup {
   /** Every secret begins with one of these (their first `anchorLength` characters). */
   private readonly byAnchor = new Map<string, string[]>();
   private readonly anchorLength: number;
+  /** The first two characters of every secret, as numbers: most places are passed over on this alone. */
+  private readonly openings = new Set<number>();
   /** Sorted, to find whether a text's end is the beginning of some secret. */
   private readonly sorted: readonly string[];
   private readonly longest: number;
@@ -45,6 +47,7 @@ class SecretGroup {
     this.anchorLength = this.secrets.at(-1)?.length ?? 0;
     this.sorted = [...secrets].sort();
     for (const secret of this.secrets) {
+      this.openings.add(openingAt(secret, 0));
       const anchor = secret.slice(0, this.anchorLength);
       const list = this.byAnchor.get(anchor);
       if (list) list.push(secret);
@@ -86,6 +89,7 @@ class SecretGroup {
   private findBetween(text: string, from: number, to: number, found: Match[], firstOnly: boolean): void {
     const lastStart = to - this.anchorLength;
     for (let start = from; start <= lastStart; start++) {
+      if (!this.openings.has(openingAt(text, start))) continue;
       const candidates = this.byAnchor.get(text.slice(start, start + this.anchorLength));
       if (!candidates) continue;
       const secret = candidates.find(
@@ -126,12 +130,18 @@ class SecretGroup {
   }
 }
 
+/** The two characters at `index` as one number (every secret is at least two characters long). */
+function openingAt(text: string, index: number): number {
+  return (text.charCodeAt(index) << 16) | text.charCodeAt(index + 1);
+}
+
 /** A set of literal secrets, built once, searched in one reading of a text. */
 export class SecretIndex {
   private readonly groups: readonly SecretGroup[];
 
+  /** Secrets shorter than two characters are left out (they would match ordinary text anyway). */
   constructor(secrets: readonly string[]) {
-    const unique = [...new Set(secrets)];
+    const unique = [...new Set(secrets)].filter((secret) => secret.length >= 2);
     this.groups = [
       new SecretGroup(
         unique.filter((secret) => ONLY_TOKEN_CHARACTERS.test(secret)),
