@@ -143,6 +143,7 @@ export class KeyPool {
   private inIdOrder: KeyRecord[] = [];
   /** One round-robin position per model: quotas are per model, so each model's load spreads over every key. */
   private readonly cursors = new Map<string, number>();
+  private latestModel: string | undefined;
   private secretList: readonly string[] | undefined;
   private readonly maxFailures: number;
   private readonly now: () => number;
@@ -157,6 +158,11 @@ export class KeyPool {
   private cachedCounts: { version: number; validUntil: number; counts: PoolCounts } | undefined;
   /** Per model: nothing is usable before `until` unless the version changes (a request then fails at once). */
   private readonly exhausted = new Map<string, { version: number; until: number }>();
+  /** Per model: the last `unavailability` answer, good while nothing changes and no rest ends. */
+  private readonly unavailable = new Map<
+    string,
+    { version: number; until: number; answer: Unavailability }
+  >();
 
   constructor(options: KeyPoolOptions) {
     this.maxFailures = options.maxFailures;
@@ -313,6 +319,12 @@ export class KeyPool {
    * cursor goes (that model's next request starts again at the first key, which is harmless).
    */
   private moveCursor(model: string, position: number): void {
+    // Already the most recent: setting keeps its place (a delete and insert per pick costs a rehash now and then).
+    if (this.latestModel === model && this.cursors.has(model)) {
+      this.cursors.set(model, position);
+      return;
+    }
+    this.latestModel = model;
     if (this.cursors.has(model)) this.cursors.delete(model);
     else if (this.cursors.size >= MAX_CURSORS) {
       const oldest = this.cursors.keys().next();
@@ -354,6 +366,23 @@ export class KeyPool {
   unavailability(model: string | undefined): Unavailability {
     const modelKey = normalizeModel(model);
     const now = this.now();
+    const cached = this.unavailable.get(modelKey);
+    if (cached && cached.version === this.version && now < cached.until) return { ...cached.answer };
+    const answer = this.findUnavailability(modelKey, now);
+    if (this.unavailable.size >= MAX_CURSORS) this.unavailable.clear();
+    // Until the first rest or probe time comes, only a change can alter the answer.
+    this.unavailable.set(modelKey, {
+      version: this.version,
+      until: Math.min(
+        answer.retryAt ?? Number.POSITIVE_INFINITY,
+        answer.nextProbeAt ?? Number.POSITIVE_INFINITY,
+      ),
+      answer,
+    });
+    return { ...answer };
+  }
+
+  private findUnavailability(modelKey: string, now: number): Unavailability {
     let retryAt: number | undefined;
     let nextProbeAt: number | undefined;
     let allDisabled = true;
@@ -536,6 +565,17 @@ export class KeyPool {
   status(): KeyStatus[] {
     const now = this.now();
     return this.records.map((record) => this.statusOf(record, now));
+  }
+
+  /** The named keys that the pool holds, in the order asked (a few keys cost a few lookups, not a scan). */
+  statusOfIds(ids: Iterable<string>): KeyStatus[] {
+    const now = this.now();
+    const result: KeyStatus[] = [];
+    for (const id of new Set(ids)) {
+      const record = this.byId.get(id);
+      if (record) result.push(this.statusOf(record, now));
+    }
+    return result;
   }
 
   /**

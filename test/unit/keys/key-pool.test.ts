@@ -286,6 +286,19 @@ describe("KeyPool answers that are kept between changes", () => {
     expect(pool.counts().active).toBe(3);
   });
 
+  test("the status of named keys: those the pool holds, once each, in the order asked", () => {
+    const { pool } = poolWith();
+    const [alpha, , charlie] = pool.ids() as [string, string, string];
+    pool.disable(charlie);
+    const named = pool.statusOfIds([charlie, "key-0000000000", alpha, charlie]);
+    expect(named.map((key) => [key.id, key.state])).toEqual([
+      [charlie, "disabled"],
+      [alpha, "active"],
+    ]);
+    expect(named.map((key) => key.key).join(" ")).not.toContain("fake-key");
+    expect(pool.statusOfIds([])).toEqual([]);
+  });
+
   test("pages in id order, filtered by state, resuming after a key that was removed", () => {
     const keys = Array.from({ length: 12 }, (_, index) => `fake-key-page-${String(index).padStart(4, "0")}`);
     const { pool } = poolWith(keys);
