@@ -239,6 +239,28 @@ describe("KeyPool answers that are kept between changes", () => {
     expect(acquire(pool).id).not.toBe(first.id);
   });
 
+  test("why nothing is usable follows rests ending and keys changing, asked again and again", () => {
+    const { pool, now, advance } = poolWith(["fake-key-alpha-0001", "fake-key-bravo-0002"]);
+    const start = now();
+    const alpha = acquire(pool);
+    reportVerdict(pool, alpha, { kind: "quota_exhausted", until: start + 60_000, reason: "day" });
+    reportVerdict(pool, acquire(pool), { kind: "rate_limited", until: start + 10_000, reason: "minute" });
+    expect(pool.unavailability("gemini-2.5-flash")).toMatchObject({
+      retryAt: start + 10_000,
+      spentForDay: false,
+    });
+    expect(pool.unavailability("gemini-2.5-flash")).toMatchObject({ retryAt: start + 10_000 });
+    advance(10_000);
+    expect(pool.unavailability("gemini-2.5-flash")).toMatchObject({
+      retryAt: start + 60_000,
+      spentForDay: false,
+    });
+    pool.disable(alpha.id);
+    expect(pool.unavailability("gemini-2.5-flash")).toMatchObject({ retryAt: undefined, spentForDay: false });
+    pool.enable(alpha.id);
+    expect(pool.unavailability("gemini-2.5-flash")).toMatchObject({ retryAt: undefined, allDisabled: false });
+  });
+
   test("a pick that failed does not hide a key enabled, added or given back afterwards", () => {
     const { pool } = poolWith(["fake-key-alpha-0001"]);
     const lease = acquire(pool);
