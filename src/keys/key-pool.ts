@@ -151,8 +151,9 @@ export class KeyPool {
   private readonly retired = new RetiredKeyMemory<KeyMemory>();
   /**
    * Bumped by every change that can make a key usable or not, or change its state (a rest, a
-   * disablement, a probe taken or given back, the key set); not by an ordinary success, which changes
-   * neither. What is derived from the whole pool is kept while it stays the same.
+   * disablement, a probe taken or given back, a failure or the first success after one, the key set);
+   * not by an ordinary success, which only counts. What is derived from the whole pool is kept while
+   * it stays the same.
    */
   private version = 0;
   private cachedCounts: { version: number; validUntil: number; counts: PoolCounts } | undefined;
@@ -417,7 +418,10 @@ export class KeyPool {
     if (!record) return;
     const memory = record.memory;
     const now = this.now();
-    if (record.probeInFlight || memory.disabled?.kind === "failures") this.changed();
+    // A success after failures changes how the key is described, not only its counters.
+    if (record.probeInFlight || memory.disabled?.kind === "failures" || memory.failureCount > 0) {
+      this.changed();
+    }
     record.probeInFlight = false;
     if (memory.disabled?.kind === "failures") delete memory.disabled;
     memory.failureCount = 0;

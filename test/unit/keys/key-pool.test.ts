@@ -308,6 +308,23 @@ describe("KeyPool answers that are kept between changes", () => {
     expect(pool.counts().active).toBe(3);
   });
 
+  test("the state version (what /status's kept list hangs on) moves with failures, not with plain successes", () => {
+    const { pool } = poolWith(["fake-key-alpha-0001"]);
+    const start = pool.stateVersion;
+    pool.reportSuccess(acquire(pool));
+    expect(pool.stateVersion).toBe(start);
+    reportVerdict(pool, acquire(pool), serverError);
+    const failed = pool.stateVersion;
+    expect(failed).not.toBe(start);
+    expect(pool.status()[0]?.stateReason).toContain("1 recent failure");
+    pool.reportSuccess(acquire(pool));
+    expect(pool.stateVersion).not.toBe(failed);
+    expect(pool.status()[0]?.stateReason).toBe("serving requests");
+    const recovered = pool.stateVersion;
+    pool.reportSuccess(acquire(pool));
+    expect(pool.stateVersion).toBe(recovered);
+  });
+
   test("the status of named keys: those the pool holds, once each, in the order asked", () => {
     const { pool } = poolWith();
     const [alpha, , charlie] = pool.ids() as [string, string, string];
