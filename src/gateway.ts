@@ -184,7 +184,7 @@ export async function createGateway(config: Config, overrides: GatewayOverrides 
   if (saved) pool.importMemory(saved.keys);
   await store.attach(
     {
-      memoryOf: (id) => pool.memoryOf(id),
+      memoryJsonOf: (id) => pool.memoryJsonOf(id),
       keyIds: () => pool.ids(),
       keySet: () => keys.saved(),
     },

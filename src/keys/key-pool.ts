@@ -689,10 +689,13 @@ export class KeyPool {
     return result;
   }
 
-  /** What is known of one key, to save it or share it with other replicas. */
-  memoryOf(id: string): KeyMemory | undefined {
+  /**
+   * What is known of one key as JSON, to save it or share it with other replicas: serialized straight
+   * from the live state (a copy first cost as much again, once per request with a large pool).
+   */
+  memoryJsonOf(id: string): string | undefined {
     const memory = this.find(id)?.memory;
-    return memory ? structuredClone(memory) : undefined;
+    return memory ? JSON.stringify(memory) : undefined;
   }
 
   /** Restores what was remembered of keys that are still configured. */

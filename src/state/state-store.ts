@@ -8,7 +8,8 @@ export type { KeySet };
  * so a change to one key never costs work over the whole pool.
  */
 export interface StateSources {
-  memoryOf(id: string): KeyMemory | undefined;
+  /** One key's memory as JSON (`KeyMemory`), or undefined when the pool no longer holds the key. */
+  memoryJsonOf(id: string): string | undefined;
   keyIds(): string[];
   keySet(): KeySet;
 }

@@ -135,8 +135,8 @@ export class SqliteStateStore implements StateStore {
           "INSERT INTO key_memory (key_id, memory) VALUES (?, ?) ON CONFLICT (key_id) DO UPDATE SET memory = excluded.memory",
         );
         for (const id of keyIds) {
-          const memory = sources.memoryOf(id);
-          if (memory) save.run(id, JSON.stringify(memory));
+          const memory = sources.memoryJsonOf(id);
+          if (memory) save.run(id, memory);
         }
         if (keySet) this.saveKeySet(keySet);
         if (signatures.length > 0) this.saveSignatures(signatures);
