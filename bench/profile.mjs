@@ -4,6 +4,7 @@
  * by package or source file, and the functions with the most self time and the most total time.
  *
  *   npm run build && node bench/profile.mjs [requests|agent|streams|burst|first-token] [--seconds 10] [--dist dist]
+ *                                           [--keys 2] [--log-level warn]
  *
  * The profile lands in bench/results/ as `profile-<scenario>-<time>.cpuprofile.json` (open it in Chrome
  * DevTools' Performance panel or in speedscope for the flame graph).
@@ -120,7 +121,11 @@ async function main() {
   const scratch = mkdtempSync(join(tmpdir(), "gemini-rotator-profile-"));
   const profileFolder = join(scratch, "profile");
   const keysFile = join(scratch, "keys.txt");
-  writeFileSync(keysFile, "bench-fake-key-0001\nbench-fake-key-0002\n");
+  const keyCount = Number(option("--keys", 2));
+  writeFileSync(
+    keysFile,
+    `${Array.from({ length: keyCount }, (_, index) => `bench-fake-key-${String(index + 1).padStart(4, "0")}`).join("\n")}\n`,
+  );
   const fake = await startFake(join(here, "fake-gemini.mjs"));
   const gateway = await startGateway(
     join(distFolder, "server.js"),

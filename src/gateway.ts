@@ -187,13 +187,7 @@ export async function createGateway(config: Config, overrides: GatewayOverrides 
   if (saved) pool.importMemory(saved.keys);
   await store.attach(
     {
-      collect: () => ({
-        version: 1,
-        keys: pool.exportMemory(),
-        ...keys.saved(),
-        thoughtSignatures: signatures.export(),
-      }),
-      memoryOf: (id) => pool.memoryOf(id),
+      memoryJsonOf: (id) => pool.memoryJsonOf(id),
       keyIds: () => pool.ids(),
       keySet: () => keys.saved(),
     },

@@ -87,6 +87,9 @@ export interface KeyStatus {
   nextProbeAt: string | null;
 }
 
+/** How many keys are in each state, and how many serve every model now. */
+export type PoolCounts = Record<KeyState, number> & { available: number };
+
 export interface Unavailability {
   /** The earliest moment a key frees up for the model, when one will. */
   retryAt: number | undefined;
@@ -134,13 +137,33 @@ export function normalizeModel(model: string | undefined): string {
  */
 export class KeyPool {
   private records: KeyRecord[] = [];
+  /** The same records by id: a request's outcome finds its key without a scan of the pool. */
+  private byId = new Map<string, KeyRecord>();
+  /** The same records ordered by id, for pages of `/status` that stay in order across key changes. */
+  private inIdOrder: KeyRecord[] = [];
   /** One round-robin position per model: quotas are per model, so each model's load spreads over every key. */
   private readonly cursors = new Map<string, number>();
+  private latestModel: string | undefined;
   private secretList: readonly string[] | undefined;
   private readonly maxFailures: number;
   private readonly now: () => number;
   private readonly onChange: (keyId?: string) => void;
   private readonly retired = new RetiredKeyMemory<KeyMemory>();
+  /**
+   * Bumped by every change that can make a key usable or not, or change its state (a rest, a
+   * disablement, a probe taken or given back, a failure or the first success after one, the key set);
+   * not by an ordinary success, which only counts. What is derived from the whole pool is kept while
+   * it stays the same.
+   */
+  private version = 0;
+  private cachedCounts: { version: number; validUntil: number; counts: PoolCounts } | undefined;
+  /** Per model: nothing is usable before `until` unless the version changes (a request then fails at once). */
+  private readonly exhausted = new Map<string, { version: number; until: number }>();
+  /** Per model: the last `unavailability` answer, good while nothing changes and no rest ends. */
+  private readonly unavailable = new Map<
+    string,
+    { version: number; until: number; answer: Unavailability }
+  >();
 
   constructor(options: KeyPoolOptions) {
     this.maxFailures = options.maxFailures;
@@ -166,7 +189,7 @@ export class KeyPool {
   }
 
   has(id: string): boolean {
-    return this.records.some((record) => record.id === id);
+    return this.byId.has(id);
   }
 
   /**
@@ -203,26 +226,43 @@ export class KeyPool {
     for (const record of removedRecords) this.retired.keep(record.key, record.memory, now);
     const removed = removedRecords.map((record) => record.id);
     this.records = next;
+    this.byId = new Map(next.map((record) => [record.id, record]));
+    this.inIdOrder = [...next].sort((first, second) => (first.id < second.id ? -1 : 1));
     this.secretList = undefined;
     this.cursors.clear();
+    this.changed();
     if (added.length > 0 || removed.length > 0) this.onChange();
     return { added, removed };
   }
 
-  /** Picks the next key usable for `model` now, skipping `exclude` (keys this request already tried). */
+  /**
+   * Picks the next key usable for `model` now, skipping `exclude` (keys this request already tried).
+   * Round-robin from where the model's last pick stopped, so with most keys usable a pick looks at one
+   * or two; when none is, the pool remembers until when, and requests fail at once until then or until
+   * something changes.
+   */
   acquire(model: string | undefined, exclude: ReadonlySet<string> = new Set()): KeyLease | undefined {
     const count = this.records.length;
     const modelKey = normalizeModel(model);
     const now = this.now();
+    const exhausted = this.exhausted.get(modelKey);
+    if (exhausted && exhausted.version === this.version && now < exhausted.until) return undefined;
     const cursor = this.cursors.get(modelKey) ?? 0;
+    let nextChance = Number.POSITIVE_INFINITY;
     for (let step = 0; step < count; step++) {
       const index = (cursor + step) % count;
       const record = this.records[index];
       if (!record || exclude.has(record.id)) continue;
       const usable = this.usability(record, modelKey, now);
-      if (usable === "no") continue;
+      if (usable === "no") {
+        nextChance = Math.min(nextChance, this.usableFrom(record, modelKey, now));
+        continue;
+      }
       this.moveCursor(modelKey, (index + 1) % count);
-      if (usable === "probe") record.probeInFlight = true;
+      if (usable === "probe") {
+        record.probeInFlight = true;
+        this.changed();
+      }
       return {
         id: record.id,
         key: record.key,
@@ -231,7 +271,43 @@ export class KeyPool {
         probe: usable === "probe",
       };
     }
+    // Keys a request already tried may serve another one: only a search over every key is remembered.
+    if (exclude.size === 0) {
+      if (this.exhausted.size >= MAX_CURSORS) this.exhausted.clear();
+      this.exhausted.set(modelKey, { version: this.version, until: nextChance });
+    }
     return undefined;
+  }
+
+  /** When a key that is not usable now may become usable without any change but time passing. */
+  private usableFrom(record: KeyRecord, model: string, now: number): number {
+    const { cooldowns, disabled } = record.memory;
+    let restEnds = 0;
+    for (const cooldown of [cooldowns[model], cooldowns[ALL_MODELS]]) {
+      if (cooldown && cooldown.until > now) restEnds = Math.max(restEnds, cooldown.until);
+    }
+    if (!disabled) return restEnds;
+    if (disabled.kind !== "failures" || record.probeInFlight || disabled.probeAt === undefined) {
+      return Number.POSITIVE_INFINITY;
+    }
+    return Math.max(disabled.probeAt, restEnds);
+  }
+
+  private changed(): void {
+    this.version += 1;
+  }
+
+  /**
+   * A number that changes whenever any key's state, rest, disablement or the key set changes (an
+   * ordinary success, which only counts, leaves it), and the pool's clock: what a cache of pool views
+   * needs.
+   */
+  get stateVersion(): number {
+    return this.version;
+  }
+
+  get clock(): () => number {
+    return this.now;
   }
 
   /** The models asked of the pool lately (at most `MAX_CURSORS`), least recently first. */
@@ -244,6 +320,12 @@ export class KeyPool {
    * cursor goes (that model's next request starts again at the first key, which is harmless).
    */
   private moveCursor(model: string, position: number): void {
+    // Already the most recent: setting keeps its place (a delete and insert per pick costs a rehash now and then).
+    if (this.latestModel === model && this.cursors.has(model)) {
+      this.cursors.set(model, position);
+      return;
+    }
+    this.latestModel = model;
     if (this.cursors.has(model)) this.cursors.delete(model);
     else if (this.cursors.size >= MAX_CURSORS) {
       const oldest = this.cursors.keys().next();
@@ -285,6 +367,23 @@ export class KeyPool {
   unavailability(model: string | undefined): Unavailability {
     const modelKey = normalizeModel(model);
     const now = this.now();
+    const cached = this.unavailable.get(modelKey);
+    if (cached && cached.version === this.version && now < cached.until) return { ...cached.answer };
+    const answer = this.findUnavailability(modelKey, now);
+    if (this.unavailable.size >= MAX_CURSORS) this.unavailable.clear();
+    // Until the first rest or probe time comes, only a change can alter the answer.
+    this.unavailable.set(modelKey, {
+      version: this.version,
+      until: Math.min(
+        answer.retryAt ?? Number.POSITIVE_INFINITY,
+        answer.nextProbeAt ?? Number.POSITIVE_INFINITY,
+      ),
+      answer,
+    });
+    return { ...answer };
+  }
+
+  private findUnavailability(modelKey: string, now: number): Unavailability {
     let retryAt: number | undefined;
     let nextProbeAt: number | undefined;
     let allDisabled = true;
@@ -319,6 +418,10 @@ export class KeyPool {
     if (!record) return;
     const memory = record.memory;
     const now = this.now();
+    // A success after failures changes how the key is described, not only its counters.
+    if (record.probeInFlight || memory.disabled?.kind === "failures" || memory.failureCount > 0) {
+      this.changed();
+    }
     record.probeInFlight = false;
     if (memory.disabled?.kind === "failures") delete memory.disabled;
     memory.failureCount = 0;
@@ -351,6 +454,7 @@ export class KeyPool {
     const now = this.now();
     record.probeInFlight = false;
     memory.lastUsed = now;
+    this.changed();
     switch (consequence.kind) {
       case "rest":
         memory.cooldowns[lease.model] = {
@@ -397,7 +501,10 @@ export class KeyPool {
   /** The request ended before the attempt finished (client went away): release a probe slot. */
   release(lease: KeyLease): void {
     const record = this.find(lease.id);
-    if (record) record.probeInFlight = false;
+    if (record?.probeInFlight) {
+      record.probeInFlight = false;
+      this.changed();
+    }
   }
 
   private countFailure(record: KeyRecord, now: number): void {
@@ -432,6 +539,7 @@ export class KeyPool {
       record.memory = { ...freshMemory(now), usage };
       record.probeInFlight = false;
     }
+    this.changed();
     this.onChange();
   }
 
@@ -443,6 +551,7 @@ export class KeyPool {
     record.memory.cooldowns = {};
     record.memory.unspecifiedRateLimits = {};
     record.probeInFlight = false;
+    this.changed();
     this.onChange(record.id);
     return true;
   }
@@ -451,6 +560,7 @@ export class KeyPool {
     const record = this.find(id);
     if (!record) return false;
     record.memory.disabled = { kind: "admin", reason, since: this.now() };
+    this.changed();
     this.onChange(record.id);
     return true;
   }
@@ -458,35 +568,78 @@ export class KeyPool {
   /** Keys and what is known about each, for `/status` (masked, never the key itself). */
   status(): KeyStatus[] {
     const now = this.now();
-    return this.records.map((record) => {
-      const memory = record.memory;
-      const cooldowns = Object.entries(memory.cooldowns)
-        .filter(([, cooldown]) => cooldown.until > now)
-        .map(([model, cooldown]) => ({
-          model,
-          until: new Date(cooldown.until).toISOString(),
-          reason: cooldown.reason,
-        }));
-      const state = this.stateOf(record, now);
-      const usage = this.currentUsage(memory, now);
-      return {
-        id: record.id,
-        key: maskKey(record.key),
-        source: record.source,
-        isAvailable: !memory.disabled && !this.activeCooldown(record, ALL_MODELS, now),
-        state,
-        stateReason: describeState(state, memory, cooldowns),
-        failureCount: memory.failureCount,
-        lastUsed: memory.lastUsed === undefined ? null : new Date(memory.lastUsed).toISOString(),
-        lastError: memory.lastError ?? null,
-        requests: usage.requests,
-        tokens: { prompt: usage.promptTokens, completion: usage.completionTokens },
-        cooldowns,
-        disabledReason: memory.disabled?.reason ?? null,
-        nextProbeAt:
-          memory.disabled?.probeAt === undefined ? null : new Date(memory.disabled.probeAt).toISOString(),
-      };
-    });
+    return this.records.map((record) => this.statusOf(record, now));
+  }
+
+  /** The named keys that the pool holds, in the order asked (a few keys cost a few lookups, not a scan). */
+  statusOfIds(ids: Iterable<string>): KeyStatus[] {
+    const now = this.now();
+    const result: KeyStatus[] = [];
+    for (const id of new Set(ids)) {
+      const record = this.byId.get(id);
+      if (record) result.push(this.statusOf(record, now));
+    }
+    return result;
+  }
+
+  /**
+   * Up to `limit` keys in id order after the key `after` (which may have been removed since), only
+   * those in `state` if given; `more` says whether any key follows. Looks at the keys from `after` on
+   * only as far as it needs to.
+   */
+  statusPage(options: { state?: KeyState; after?: string; limit: number }): {
+    keys: KeyStatus[];
+    more: boolean;
+  } {
+    const now = this.now();
+    const { state, after, limit } = options;
+    let index = 0;
+    if (after !== undefined) {
+      let high = this.inIdOrder.length;
+      while (index < high) {
+        const middle = (index + high) >>> 1;
+        if ((this.inIdOrder[middle] as KeyRecord).id <= after) index = middle + 1;
+        else high = middle;
+      }
+    }
+    const keys: KeyStatus[] = [];
+    for (; index < this.inIdOrder.length; index++) {
+      const record = this.inIdOrder[index] as KeyRecord;
+      if (state !== undefined && this.stateOf(record, now) !== state) continue;
+      if (keys.length === limit) return { keys, more: true };
+      keys.push(this.statusOf(record, now));
+    }
+    return { keys, more: false };
+  }
+
+  private statusOf(record: KeyRecord, now: number): KeyStatus {
+    const memory = record.memory;
+    const cooldowns = Object.entries(memory.cooldowns)
+      .filter(([, cooldown]) => cooldown.until > now)
+      .map(([model, cooldown]) => ({
+        model,
+        until: new Date(cooldown.until).toISOString(),
+        reason: cooldown.reason,
+      }));
+    const state = this.stateOf(record, now);
+    const usage = this.currentUsage(memory, now);
+    return {
+      id: record.id,
+      key: maskKey(record.key),
+      source: record.source,
+      isAvailable: !memory.disabled && !this.activeCooldown(record, ALL_MODELS, now),
+      state,
+      stateReason: describeState(state, memory, cooldowns),
+      failureCount: memory.failureCount,
+      lastUsed: memory.lastUsed === undefined ? null : new Date(memory.lastUsed).toISOString(),
+      lastError: memory.lastError ?? null,
+      requests: usage.requests,
+      tokens: { prompt: usage.promptTokens, completion: usage.completionTokens },
+      cooldowns,
+      disabledReason: memory.disabled?.reason ?? null,
+      nextProbeAt:
+        memory.disabled?.probeAt === undefined ? null : new Date(memory.disabled.probeAt).toISOString(),
+    };
   }
 
   private stateOf(record: KeyRecord, now: number): KeyState {
@@ -495,18 +648,35 @@ export class KeyPool {
     return cooling ? "cooling" : "active";
   }
 
-  /** How many keys are in each state, for `/health` and the `gateway_keys` gauge. */
-  counts(): Record<KeyState, number> & { available: number } {
+  /**
+   * How many keys are in each state, for `/health`, `/status` and the `gateway_keys` gauge. Counted
+   * once and kept until something changes a key's state or the first rest ends, so a caller polling it
+   * under load costs nothing noticeable, and the answer is never stale.
+   */
+  counts(): PoolCounts {
     const now = this.now();
+    const cached = this.cachedCounts;
+    if (cached && cached.version === this.version && now < cached.validUntil) return { ...cached.counts };
     const counts = { active: 0, cooling: 0, disabled: 0, available: 0 };
+    let validUntil = Number.POSITIVE_INFINITY;
     for (const record of this.records) {
       counts[this.stateOf(record, now)] += 1;
       if (!record.memory.disabled && !this.activeCooldown(record, ALL_MODELS, now)) counts.available += 1;
+      for (const cooldown of Object.values(record.memory.cooldowns)) {
+        if (cooldown.until > now && cooldown.until < validUntil) validUntil = cooldown.until;
+      }
     }
-    return counts;
+    this.cachedCounts = { version: this.version, validUntil, counts };
+    return { ...counts };
   }
 
-  /** The memory of every key, by id, to persist. Expired cooldowns are dropped. */
+  /** When the first rest now running ends (states change with time alone then); infinity when none does. */
+  nextRestEnd(): number {
+    this.counts();
+    return this.cachedCounts?.validUntil ?? Number.POSITIVE_INFINITY;
+  }
+
+  /** The memory of every key, by id (expired cooldowns dropped), for the alert monitor's look at the pool. */
   exportMemory(): Record<string, KeyMemory> {
     const now = this.now();
     const result: Record<string, KeyMemory> = {};
@@ -519,10 +689,13 @@ export class KeyPool {
     return result;
   }
 
-  /** What is known of one key, to share with other replicas. */
-  memoryOf(id: string): KeyMemory | undefined {
+  /**
+   * What is known of one key as JSON, to save it or share it with other replicas: serialized straight
+   * from the live state (a copy first cost as much again, once per request with a large pool).
+   */
+  memoryJsonOf(id: string): string | undefined {
     const memory = this.find(id)?.memory;
-    return memory ? structuredClone(memory) : undefined;
+    return memory ? JSON.stringify(memory) : undefined;
   }
 
   /** Restores what was remembered of keys that are still configured. */
@@ -531,6 +704,7 @@ export class KeyPool {
       const memory = memories[record.id];
       if (memory) record.memory = structuredClone(memory);
     }
+    this.changed();
   }
 
   private currentUsage(memory: KeyMemory, now: number): KeyUsage {
@@ -541,7 +715,7 @@ export class KeyPool {
   }
 
   private find(id: string): KeyRecord | undefined {
-    return this.records.find((record) => record.id === id);
+    return this.byId.get(id);
   }
 }
 

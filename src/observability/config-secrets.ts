@@ -8,7 +8,7 @@ const MIN_WEBHOOK_SECRET_LENGTH = 16;
  */
 export function configSecrets(
   config: Partial<Pick<Config, "accessToken" | "adminToken" | "redisUrl" | "alertTargets">>,
-): string[] {
+): readonly string[] {
   const secrets = [config.accessToken, config.adminToken].filter((secret): secret is string =>
     Boolean(secret),
   );
@@ -27,5 +27,6 @@ export function configSecrets(
       // Not a URL: config validation already refused it.
     }
   }
-  return secrets;
+  // Frozen: redaction indexes a list that cannot change once (src/secrets/secret-patterns.ts).
+  return Object.freeze(secrets);
 }

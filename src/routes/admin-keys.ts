@@ -13,7 +13,7 @@ import { totalFailures, type UsageCounters } from "../store/usage-counters.js";
 import { parseAdminInput as parse } from "./parse-admin-input.js";
 
 export interface AdminKeysServices {
-  pool: Pick<KeyPool, "status" | "counts" | "size" | "has" | "enable" | "disable">;
+  pool: Pick<KeyPool, "status" | "statusOfIds" | "counts" | "size" | "has" | "enable" | "disable">;
   keys: Pick<KeyManager, "labels" | "addKeys" | "removeKey" | "setLabel">;
   activity: Pick<ActivityRecorder, "today">;
   probeKey: ProbeKey;
@@ -276,12 +276,8 @@ export function adminKeysRoutes(services: AdminKeysServices): {
   return {
     router,
     viewsOf: async (ids) => {
-      const wanted = new Set(ids);
       const today = await services.activity.today();
-      return pool
-        .status()
-        .filter((status) => wanted.has(status.id))
-        .map((status) => viewOf(status, today));
+      return pool.statusOfIds(ids).map((status) => viewOf(status, today));
     },
   };
 }

@@ -2,6 +2,7 @@
  * The one home of what a secret looks like and how it is hidden, for every place text leaves the
  * process: log lines, metric labels, error messages, relayed upstream bytes.
  */
+import { SecretIndex } from "./secret-index.js";
 
 /** Anything shaped like a Google API key, even one the gateway does not know. */
 export const GOOGLE_KEY_SHAPE = /AIza[0-9A-Za-z_-]{20,}/;
@@ -24,26 +25,27 @@ export const MIN_SECRET_LENGTH = 6;
 /** What a hidden key becomes in text that leaves the process. */
 export const REDACTED_KEY = "[redacted key]";
 
-/** Derived lists of frozen secret lists (a pool's keys): computed once per key set. */
-const unusualSecretsByList = new WeakMap<readonly (string | undefined)[], readonly string[]>();
+/** The index of each frozen secret list (a pool's keys): built once per key set. */
+const indexByList = new WeakMap<readonly (string | undefined)[], SecretIndex>();
 
 /**
- * The secrets the key pattern does not already catch, long enough to search for, longest first (so a
- * secret that contains another is hidden whole). A pool of thousands of ordinary keys then costs one
- * regular expression, not thousands of searches.
+ * The secrets the key pattern does not already catch and long enough to search for, indexed so that a
+ * text is read once whatever their number (src/secrets/secret-index.ts). A frozen list (the pool's
+ * keys, the settings' secrets) is indexed once; any other list is indexed on every call, so it should
+ * be short.
  */
-export function unusualSecrets(secrets: readonly (string | undefined)[]): readonly string[] {
-  const cached = unusualSecretsByList.get(secrets);
+function indexOf(secrets: readonly (string | undefined)[]): SecretIndex {
+  const cached = indexByList.get(secrets);
   if (cached !== undefined) return cached;
-  const unusual = secrets
-    .filter(
+  const index = new SecretIndex(
+    secrets.filter(
       (secret): secret is string =>
         typeof secret === "string" && secret.length >= MIN_SECRET_LENGTH && !WHOLE_GOOGLE_KEY.test(secret),
-    )
-    .sort((first, second) => second.length - first.length);
+    ),
+  );
   // Only a list that cannot change may be remembered.
-  if (Object.isFrozen(secrets)) unusualSecretsByList.set(secrets, unusual);
-  return unusual;
+  if (Object.isFrozen(secrets)) indexByList.set(secrets, index);
+  return index;
 }
 
 /** Replaces every given secret in `text` (those the key pattern does not catch) with `replacement`. */
@@ -53,11 +55,7 @@ export function hideKnownSecrets(
   replacement: string,
 ): string {
   let result = text;
-  for (const secrets of secretLists) {
-    for (const secret of unusualSecrets(secrets)) {
-      if (result.includes(secret)) result = result.split(secret).join(replacement);
-    }
-  }
+  for (const secrets of secretLists) result = indexOf(secrets).replace(result, replacement);
   return result;
 }
 
@@ -82,7 +80,7 @@ export function containsSecret(
   secretLists: ReadonlyArray<readonly (string | undefined)[]>,
 ): boolean {
   if (GOOGLE_KEY_SHAPE.test(text) || CLIENT_TOKEN_SHAPE.test(text)) return true;
-  return secretLists.some((secrets) => unusualSecrets(secrets).some((secret) => text.includes(secret)));
+  return secretLists.some((secrets) => indexOf(secrets).contains(text));
 }
 
 /**
@@ -97,16 +95,6 @@ export function secretTailStart(
   let start = text.length;
   const keyTail = /A(?:I(?:z(?:a[0-9A-Za-z_-]*)?)?)?$/.exec(text);
   if (keyTail) start = keyTail.index;
-  for (const secrets of secretLists) {
-    for (const secret of unusualSecrets(secrets)) {
-      const longest = Math.min(secret.length - 1, text.length);
-      for (let length = longest; length > 0 && text.length - length < start; length--) {
-        if (text.endsWith(secret.slice(0, length))) {
-          start = text.length - length;
-          break;
-        }
-      }
-    }
-  }
+  for (const secrets of secretLists) start = Math.min(start, indexOf(secrets).tailStart(text));
   return start;
 }

@@ -198,8 +198,8 @@ export class RedisStateSync implements StateStore {
     const ids = [...this.pendingKeyIds];
     this.pendingKeyIds.clear();
     const memories = ids.flatMap((id) => {
-      const memory = this.sources?.memoryOf(id);
-      return memory ? [[`key:${id}`, JSON.stringify(memory)] as const] : [];
+      const memory = this.sources?.memoryJsonOf(id);
+      return memory ? [[`key:${id}`, memory] as const] : [];
     });
     if (memories.length === 0) return;
     this.enqueue(async () => {

@@ -3,10 +3,13 @@ import type { KeySet, PersistedState } from "./persisted-state.js";
 
 export type { KeySet };
 
-/** Where a store reads the gateway's current state from when it saves or shares it. */
+/**
+ * Where a store reads the gateway's current state from when it saves or shares it: one key at a time,
+ * so a change to one key never costs work over the whole pool.
+ */
 export interface StateSources {
-  collect(): PersistedState;
-  memoryOf(id: string): KeyMemory | undefined;
+  /** One key's memory as JSON (`KeyMemory`), or undefined when the pool no longer holds the key. */
+  memoryJsonOf(id: string): string | undefined;
   keyIds(): string[];
   keySet(): KeySet;
 }
@@ -19,7 +22,8 @@ export interface SharedStateHandlers {
 }
 
 /**
- * Where key state lives: a file for one process (the default), Redis for several replicas.
+ * Where key state lives: the embedded database for one process (the default), Redis for several
+ * replicas.
  * The gateway tells the store what changed; the store decides when and how to write it.
  */
 export interface StateStore {

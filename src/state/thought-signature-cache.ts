@@ -38,10 +38,6 @@ export class ThoughtSignatureCache {
     if (remembered.length > 0) this.onChange(remembered);
   }
 
-  export(): Record<string, string> {
-    return Object.fromEntries(this.entries);
-  }
-
   /** Takes signatures saved earlier or learnt by another replica, without announcing them again. */
   import(saved: Readonly<Record<string, string>> | Iterable<readonly [string, string]>): void {
     this.store(

@@ -2,7 +2,7 @@ import { rename, stat } from "node:fs/promises";
 import type { DatabaseSync } from "node:sqlite";
 import type { KeyMemory } from "../keys/key-pool.js";
 import type { Logger } from "../observability/logger.js";
-import { FileStateStore } from "../state/file-state-store.js";
+import { readLegacyStateFile } from "../state/legacy-state-file.js";
 import { type KeySet, keyMemorySchema, keySetSchema, type PersistedState } from "../state/persisted-state.js";
 import type { StateSources, StateStore } from "../state/state-store.js";
 import { inTransaction } from "./open-database.js";
@@ -135,8 +135,8 @@ export class SqliteStateStore implements StateStore {
           "INSERT INTO key_memory (key_id, memory) VALUES (?, ?) ON CONFLICT (key_id) DO UPDATE SET memory = excluded.memory",
         );
         for (const id of keyIds) {
-          const memory = sources.memoryOf(id);
-          if (memory) save.run(id, JSON.stringify(memory));
+          const memory = sources.memoryJsonOf(id);
+          if (memory) save.run(id, memory);
         }
         if (keySet) this.saveKeySet(keySet);
         if (signatures.length > 0) this.saveSignatures(signatures);
@@ -177,7 +177,7 @@ export class SqliteStateStore implements StateStore {
     if (!path || !(await stat(path).catch(() => undefined))) return;
     // Imported once: a file that could not be renamed afterwards never overwrites newer state.
     if (this.database.prepare("SELECT 1 FROM meta WHERE name = 'imported-state-file'").get()) return;
-    const saved = await new FileStateStore(path, this.logger).load();
+    const saved = await readLegacyStateFile(path, this.logger);
     if (!saved) return;
     inTransaction(this.database, () => {
       const save = this.database.prepare(

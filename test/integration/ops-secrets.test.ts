@@ -166,6 +166,34 @@ describe("the logger's last line of defence", () => {
     expect(lines[0]).not.toContain("fake-key-added-later-0042");
   });
 
+  test("odd-shaped keys of a large pool, and keys that replace them at runtime, are redacted", () => {
+    const { lines, logger } = capture();
+    const oddKeys = (prefix: string) =>
+      Object.freeze(
+        Array.from({ length: 3_000 }, (_, index) => `${prefix}-${String(index).padStart(5, "0")}`),
+      );
+    // As KeyPool.secrets() does: a frozen list, replaced whole when the key set changes.
+    let keys = oddKeys("relay-fake-key");
+    neverLog(logger, () => keys);
+    neverLog(logger, () => Object.freeze(["fake-admin-token-for-logs-7070"]));
+    logger.info(`first ${keys[2_999]} and ${keys[0]}; admin fake-admin-token-for-logs-7070`);
+    keys = oddKeys("other-fake-key");
+    logger.info({ detail: `then other-fake-key-01234 in "quotes"` }, "later");
+    expect(lines[0]).not.toMatch(/relay-fake-key|fake-admin-token/);
+    expect(JSON.parse(lines[0] as string).msg).toBe("first [redacted] and [redacted]; admin [redacted]");
+    expect(JSON.parse(lines[1] as string).detail).toBe('then [redacted] in "quotes"');
+  });
+
+  test("credentials in a URL (a proxy's) are redacted without being told", () => {
+    const { lines, logger } = capture();
+    logger.warn({ error: "connect failed via socks5://fakeuser:fake-pass-31@proxy.example:1080" }, "proxy");
+    expect(lines[0]).not.toContain("fake-pass-31");
+    expect(lines[0]).not.toContain("fakeuser");
+    expect(JSON.parse(lines[0] as string).error).toBe(
+      "connect failed via socks5://[redacted]@proxy.example:1080",
+    );
+  });
+
   test("?key= values, Bearer tokens, key-shaped strings and secret headers are redacted without being told", () => {
     const { lines, logger } = capture();
     const keyShaped = `AIza${"FakeFakeFake0000"}Fake`;

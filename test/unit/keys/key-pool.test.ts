@@ -225,6 +225,143 @@ describe("KeyPool when nothing is usable", () => {
   });
 });
 
+describe("KeyPool answers that are kept between changes", () => {
+  test("once every key rests, picks fail until the first rest ends, then that key serves", () => {
+    const { pool, now, advance } = poolWith(["fake-key-alpha-0001", "fake-key-bravo-0002"]);
+    const first = acquire(pool);
+    reportVerdict(pool, first, { kind: "rate_limited", until: now() + 20_000, reason: "minute" });
+    reportVerdict(pool, acquire(pool), { kind: "rate_limited", until: now() + 10_000, reason: "minute" });
+    expect(pool.acquire("gemini-2.5-flash")).toBeUndefined();
+    advance(9_999);
+    expect(pool.acquire("gemini-2.5-flash")).toBeUndefined();
+    expect(acquire(pool, "gemini-2.5-pro").id).toBeDefined();
+    advance(1);
+    expect(acquire(pool).id).not.toBe(first.id);
+  });
+
+  test("why nothing is usable follows rests ending and keys changing, asked again and again", () => {
+    const { pool, now, advance } = poolWith(["fake-key-alpha-0001", "fake-key-bravo-0002"]);
+    const start = now();
+    const alpha = acquire(pool);
+    reportVerdict(pool, alpha, { kind: "quota_exhausted", until: start + 60_000, reason: "day" });
+    reportVerdict(pool, acquire(pool), { kind: "rate_limited", until: start + 10_000, reason: "minute" });
+    expect(pool.unavailability("gemini-2.5-flash")).toMatchObject({
+      retryAt: start + 10_000,
+      spentForDay: false,
+    });
+    expect(pool.unavailability("gemini-2.5-flash")).toMatchObject({ retryAt: start + 10_000 });
+    advance(10_000);
+    expect(pool.unavailability("gemini-2.5-flash")).toMatchObject({
+      retryAt: start + 60_000,
+      spentForDay: false,
+    });
+    pool.disable(alpha.id);
+    expect(pool.unavailability("gemini-2.5-flash")).toMatchObject({ retryAt: undefined, spentForDay: false });
+    pool.enable(alpha.id);
+    expect(pool.unavailability("gemini-2.5-flash")).toMatchObject({ retryAt: undefined, allDisabled: false });
+  });
+
+  test("a pick that failed does not hide a key enabled, added or given back afterwards", () => {
+    const { pool } = poolWith(["fake-key-alpha-0001"]);
+    const lease = acquire(pool);
+    pool.disable(lease.id);
+    expect(pool.acquire("gemini-2.5-flash")).toBeUndefined();
+    pool.enable(lease.id);
+    expect(acquire(pool).id).toBe(lease.id);
+
+    pool.disable(lease.id);
+    expect(pool.acquire("gemini-2.5-flash")).toBeUndefined();
+    pool.setKeys([
+      { key: "fake-key-alpha-0001", source: "file" },
+      { key: "fake-key-bravo-0002", source: "file" },
+    ]);
+    expect(acquire(pool).id).not.toBe(lease.id);
+  });
+
+  test("a probe in flight blocks only until it is released", () => {
+    const { pool, advance } = poolWith(["fake-key-alpha-0001"], 1);
+    reportVerdict(pool, acquire(pool), serverError);
+    advance(60_000);
+    const probe = acquire(pool);
+    expect(probe.probe).toBe(true);
+    expect(pool.acquire("gemini-2.5-flash")).toBeUndefined();
+    pool.release(probe);
+    expect(acquire(pool).probe).toBe(true);
+  });
+
+  test("counts follow every change at once, and a rest's end without any change", () => {
+    const { pool, now, advance } = poolWith();
+    expect(pool.counts()).toEqual({ active: 3, cooling: 0, disabled: 0, available: 3 });
+    reportVerdict(pool, acquire(pool), { kind: "rate_limited", until: now() + 5_000, reason: "minute" });
+    expect(pool.counts()).toEqual({ active: 2, cooling: 1, disabled: 0, available: 3 });
+    const lease = acquire(pool);
+    pool.disable(lease.id);
+    expect(pool.counts()).toEqual({ active: 1, cooling: 1, disabled: 1, available: 2 });
+    pool.reportSuccess(acquire(pool));
+    expect(pool.counts()).toEqual({ active: 1, cooling: 1, disabled: 1, available: 2 });
+    advance(5_000);
+    expect(pool.counts()).toEqual({ active: 2, cooling: 0, disabled: 1, available: 2 });
+    pool.enable(lease.id);
+    expect(pool.counts()).toEqual({ active: 3, cooling: 0, disabled: 0, available: 3 });
+    const counts = pool.counts();
+    counts.active = 99;
+    expect(pool.counts().active).toBe(3);
+  });
+
+  test("the state version (what /status's kept list hangs on) moves with failures, not with plain successes", () => {
+    const { pool } = poolWith(["fake-key-alpha-0001"]);
+    const start = pool.stateVersion;
+    pool.reportSuccess(acquire(pool));
+    expect(pool.stateVersion).toBe(start);
+    reportVerdict(pool, acquire(pool), serverError);
+    const failed = pool.stateVersion;
+    expect(failed).not.toBe(start);
+    expect(pool.status()[0]?.stateReason).toContain("1 recent failure");
+    pool.reportSuccess(acquire(pool));
+    expect(pool.stateVersion).not.toBe(failed);
+    expect(pool.status()[0]?.stateReason).toBe("serving requests");
+    const recovered = pool.stateVersion;
+    pool.reportSuccess(acquire(pool));
+    expect(pool.stateVersion).toBe(recovered);
+  });
+
+  test("the status of named keys: those the pool holds, once each, in the order asked", () => {
+    const { pool } = poolWith();
+    const [alpha, , charlie] = pool.ids() as [string, string, string];
+    pool.disable(charlie);
+    const named = pool.statusOfIds([charlie, "key-0000000000", alpha, charlie]);
+    expect(named.map((key) => [key.id, key.state])).toEqual([
+      [charlie, "disabled"],
+      [alpha, "active"],
+    ]);
+    expect(named.map((key) => key.key).join(" ")).not.toContain("fake-key");
+    expect(pool.statusOfIds([])).toEqual([]);
+  });
+
+  test("pages in id order, filtered by state, resuming after a key that was removed", () => {
+    const keys = Array.from({ length: 12 }, (_, index) => `fake-key-page-${String(index).padStart(4, "0")}`);
+    const { pool } = poolWith(keys);
+    const ids = pool.ids().sort();
+    const first = pool.statusPage({ limit: 5 });
+    expect(first.keys.map((key) => key.id)).toEqual(ids.slice(0, 5));
+    expect(first.more).toBe(true);
+    pool.disable(ids[7] as string);
+    pool.disable(ids[9] as string);
+    expect(pool.statusPage({ state: "disabled", limit: 5 })).toMatchObject({
+      keys: [{ id: ids[7] }, { id: ids[9] }],
+      more: false,
+    });
+    const after = ids[4] as string;
+    pool.setKeys(
+      keys.filter((_, index) => pool.ids()[index] !== after).map((key) => ({ key, source: "file" as const })),
+    );
+    const next = pool.statusPage({ after, state: "active", limit: 100 });
+    expect(next.keys.map((key) => key.id)).toEqual(
+      ids.slice(5).filter((_, index) => index !== 2 && index !== 4),
+    );
+  });
+});
+
 describe("KeyPool key set", () => {
   test("reloading keeps the state of kept keys and reports additions and removals", () => {
     const { pool } = poolWith(["fake-key-alpha-0001", "fake-key-bravo-0002"]);

@@ -7,8 +7,8 @@ const KEY_SHAPED = `AIza${"Fake".repeat(8)}Xk3f`;
 const secrets = () => [Object.freeze([POOL_KEY, "fake-key-bravo-0002"])];
 
 /** Runs `text` through a stream redactor in pieces cut at `cuts`. */
-function redactInPieces(text: string, cuts: readonly number[]): string {
-  const redactor = createStreamRedactor(secrets);
+function redactInPieces(text: string, cuts: readonly number[], lists = secrets): string {
+  const redactor = createStreamRedactor(lists);
   const bytes = Buffer.from(text, "utf8");
   const output: Buffer[] = [];
   let start = 0;
@@ -49,5 +49,20 @@ describe("secrets in a relayed stream", () => {
     expect(secretTailStart("text fake-key-al", secrets())).toBe("text ".length);
     expect(secretTailStart("text AIzaSyAbc", secrets())).toBe("text ".length);
     expect(secretTailStart("plain text\n\n", secrets())).toBe("plain text\n\n".length);
+  });
+
+  test("with a pool of thousands of odd-shaped keys, a key split at any byte is hidden too", () => {
+    const large = Object.freeze([
+      ...Array.from({ length: 3_000 }, (_, index) => `fake-key-pool-${String(index).padStart(5, "0")}`),
+      POOL_KEY,
+    ]);
+    const lists = () => [large];
+    const text = `${event("keys ")}${event(`${large[1717]} and ${POOL_KEY}`)}`;
+    const whole = redactSecrets(text, lists());
+    expect(whole).not.toContain(large[1717]);
+    expect(whole).not.toContain(POOL_KEY);
+    for (let cut = 1; cut < Buffer.byteLength(text); cut++) {
+      expect(redactInPieces(text, [cut], lists)).toBe(whole);
+    }
   });
 });
