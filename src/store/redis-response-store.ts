@@ -7,6 +7,7 @@ import {
   type ResponseStore,
   type ResponseStoreLimits,
   type StoredValue,
+  storableRecord,
 } from "./response-store.js";
 
 const KEY_PREFIX = "gemini-rotator:response:";
@@ -27,16 +28,9 @@ export class RedisResponseStore implements ResponseStore {
   ) {}
 
   put(id: string, value: unknown): void {
-    if (!isStorableResponseId(id)) return;
-    const text = JSON.stringify(value);
-    const bytes = Buffer.byteLength(text);
-    if (bytes > this.limits.maxRecordBytes) {
-      this.logger.warn(
-        { responseId: id, bytes },
-        "response too large to store; previous_response_id will not find it",
-      );
-      return;
-    }
+    const record = storableRecord(id, value, this.limits, this.logger);
+    if (record === undefined) return;
+    const { text } = record;
     const write = this.client
       .set(KEY_PREFIX + id, text, "PX", this.limits.ttlMs)
       .catch((error: Error) =>

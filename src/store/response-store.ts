@@ -1,3 +1,4 @@
+import type { Logger } from "../observability/logger.js";
 /**
  * Where stored Responses (`store` true or absent) are kept, so `previous_response_id` continues a
  * conversation and `GET /v1/responses/{id}` finds a response: the gateway's database for one process,
@@ -44,6 +45,29 @@ const STORABLE_ID = /^resp_[A-Za-z0-9_-]{1,120}$/;
 
 export function isStorableResponseId(id: string): boolean {
   return STORABLE_ID.test(id);
+}
+
+/**
+ * A response as the stores keep it: its JSON text and size, or undefined (and a warning) when its id is
+ * not OpenAI's shape or it is larger than one record may be.
+ */
+export function storableRecord(
+  id: string,
+  value: unknown,
+  limits: ResponseStoreLimits,
+  logger: Logger,
+): { text: string; bytes: number } | undefined {
+  if (!isStorableResponseId(id)) return undefined;
+  const text = JSON.stringify(value);
+  const bytes = Buffer.byteLength(text);
+  if (bytes > limits.maxRecordBytes) {
+    logger.warn(
+      { responseId: id, bytes },
+      "response too large to store; previous_response_id will not find it",
+    );
+    return undefined;
+  }
+  return { text, bytes };
 }
 
 /** A stored value read back; a damaged one (a foreign Redis key, say) reads as absent. */

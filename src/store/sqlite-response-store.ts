@@ -8,6 +8,7 @@ import {
   type ResponseStore,
   type ResponseStoreLimits,
   type StoredValue,
+  storableRecord,
 } from "./response-store.js";
 
 /** How often expired responses are removed while the gateway runs. */
@@ -49,16 +50,9 @@ export class SqliteResponseStore implements ResponseStore {
   }
 
   put(id: string, value: unknown): void {
-    if (!isStorableResponseId(id)) return;
-    const text = JSON.stringify(value);
-    const bytes = Buffer.byteLength(text);
-    if (bytes > this.limits.maxRecordBytes) {
-      this.logger.warn(
-        { responseId: id, bytes },
-        "response too large to store; previous_response_id will not find it",
-      );
-      return;
-    }
+    const record = storableRecord(id, value, this.limits, this.logger);
+    if (record === undefined) return;
+    const { text, bytes } = record;
     try {
       this.upsert.run(id, this.now(), bytes, text);
     } catch (error) {
