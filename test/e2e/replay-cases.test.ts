@@ -1,6 +1,7 @@
 /**
- * The replay cases R01–R20 of ../shared/reference/clients.md §7, each POSTed over HTTP to the BUILT
- * gateway with the headers of the client that sends it, every successful stream held to the invariants S.
+ * The replay cases R01–R20 (requests recorded from Cline, Roo Code and the AI SDK; see
+ * test/unit/translate/fixtures/client-requests.ts), each POSTed over HTTP to the BUILT
+ * gateway with the headers of the client that sends it, every successful stream held to the stream invariants.
  */
 import { geminiErrors, reply } from "../fake-gemini/index.js";
 import {

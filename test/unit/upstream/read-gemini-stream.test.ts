@@ -2,7 +2,7 @@ import type { GeminiGenerateContentResponse } from "../../../src/gemini/wire-typ
 import { readGeminiStream } from "../../../src/upstream/read-gemini-stream.js";
 import { UpstreamError } from "../../../src/upstream/upstream-error.js";
 
-// Recorded shapes from ../shared/reference/gemini-wire.md §3 (gemini-2.5-flash, CRLF framed).
+// Shapes recorded from the live API (gemini-2.5-flash, CRLF framed).
 const CHUNKS: GeminiGenerateContentResponse[] = [
   {
     candidates: [
