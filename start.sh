@@ -19,6 +19,12 @@ fi
 # An incremental build: a second or two when nothing changed, and it rewrites nothing then.
 if [ ! -f dist/main.js ]; then rm -f dist/.tsbuildinfo; fi
 node node_modules/typescript/bin/tsc -p tsconfig.build.json --incremental --tsBuildInfoFile dist/.tsbuildinfo
+# The console's page (Vite): built when it is missing or its sources changed since, as `npm run build` does.
+console_page=dist/console/web/index.html
+if [ ! -f "$console_page" ] || [ -n "$(find console package-lock.json -newer "$console_page" -type f -print -quit)" ]; then
+  echo "Building the console" >&2
+  node node_modules/vite/bin/vite.js build --config console/vite.config.ts --logLevel warn >&2
+fi
 
 if [ "${1:-}" = "test" ]; then
   shift
