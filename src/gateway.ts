@@ -139,7 +139,7 @@ export async function createGateway(config: Config, overrides: GatewayOverrides 
   shared?.on("error", (error: Error) => logger.warn({ error: error.message }, "redis connection error"));
   const store: StateStore = redis
     ? new redis.backends.RedisStateSync(redis.url, logger)
-    : new SqliteStateStore(database, logger, legacyStateFileFor(config.stateFile));
+    : new SqliteStateStore(database, logger, legacyStateFileFor(config.stateFile), now);
   // The console's live feed hears every change of key state, this replica's and (through Redis) the others'.
   const keyListeners = new Set<(keyId?: string) => void>();
   const announceKeyChange = (keyId?: string) => {
@@ -147,8 +147,8 @@ export async function createGateway(config: Config, overrides: GatewayOverrides 
   };
   const pool = new KeyPool({
     maxFailures: config.maxFailures,
-    onChange: (keyId) => {
-      store.keyChanged(keyId);
+    onChange: (keyId, change) => {
+      store.keyChanged(keyId, change);
       announceKeyChange(keyId);
     },
     now,

@@ -104,9 +104,15 @@ export interface Unavailability {
 export interface KeyPoolOptions {
   maxFailures: number;
   now?: () => number;
-  /** Called after every change of state worth saving: with the key's id, or without one when many changed. */
-  onChange?: (keyId?: string) => void;
+  /**
+   * Called after every change worth saving: with the key's id, or without one when many changed;
+   * `"counters"` when only the key's usage counters and last use moved (an ordinary success).
+   */
+  onChange?: (keyId?: string, change?: KeyChange) => void;
 }
+
+/** What changed of a key: its state (a rest, a disablement, a failure…) or only what it counts. */
+export type KeyChange = "state" | "counters";
 
 const FIRST_PROBE_DELAY_MS = 60_000;
 /** Round-robin positions kept, one per model recently asked for. */
@@ -115,7 +121,8 @@ const MAX_PROBE_DELAY_MS = 60 * 60_000;
 const FIRST_UNSPECIFIED_REST_MS = 2_000;
 const MAX_UNSPECIFIED_REST_MS = 60_000;
 
-function freshMemory(now: number): KeyMemory {
+/** What is known of a key never used: nothing but today's empty counters. */
+export function freshMemory(now: number): KeyMemory {
   return {
     failureCount: 0,
     cooldowns: {},
@@ -147,7 +154,7 @@ export class KeyPool {
   private secretList: readonly string[] | undefined;
   private readonly maxFailures: number;
   private readonly now: () => number;
-  private readonly onChange: (keyId?: string) => void;
+  private readonly onChange: (keyId?: string, change?: KeyChange) => void;
   private readonly retired = new RetiredKeyMemory<KeyMemory>();
   /**
    * Bumped by every change that can make a key usable or not, or change its state (a rest, a
@@ -419,9 +426,12 @@ export class KeyPool {
     const memory = record.memory;
     const now = this.now();
     // A success after failures changes how the key is described, not only its counters.
-    if (record.probeInFlight || memory.disabled?.kind === "failures" || memory.failureCount > 0) {
-      this.changed();
-    }
+    const stateChanged =
+      record.probeInFlight ||
+      memory.disabled?.kind === "failures" ||
+      memory.failureCount > 0 ||
+      memory.unspecifiedRateLimits[lease.model] !== undefined;
+    if (stateChanged) this.changed();
     record.probeInFlight = false;
     if (memory.disabled?.kind === "failures") delete memory.disabled;
     memory.failureCount = 0;
@@ -433,7 +443,7 @@ export class KeyPool {
       usage.promptTokens += tokens.promptTokens;
       usage.completionTokens += tokens.completionTokens;
     }
-    this.onChange(record.id);
+    this.onChange(record.id, stateChanged ? "state" : "counters");
   }
 
   /** Adds tokens learnt after the success was reported (a stream's usage arrives at its end). */
@@ -443,7 +453,7 @@ export class KeyPool {
     const usage = this.currentUsage(record.memory, this.now());
     usage.promptTokens += tokens.promptTokens;
     usage.completionTokens += tokens.completionTokens;
-    this.onChange(record.id);
+    this.onChange(record.id, "counters");
   }
 
   /** Applies what the rotation policy decided a failed attempt means for its key. */

@@ -1,4 +1,4 @@
-import type { KeyMemory } from "../keys/key-pool.js";
+import type { KeyChange, KeyMemory } from "../keys/key-pool.js";
 import type { KeySet, PersistedState } from "./persisted-state.js";
 
 export type { KeySet };
@@ -29,8 +29,11 @@ export interface SharedStateHandlers {
 export interface StateStore {
   load(): Promise<PersistedState | undefined>;
   attach(sources: StateSources, handlers: SharedStateHandlers): Promise<void>;
-  /** One key's state changed; without an id, many did. */
-  keyChanged(id?: string): void;
+  /**
+   * One key's state changed; without an id, many did. `"counters"`: only its usage counters and last
+   * use, which a store may write later than a change of state.
+   */
+  keyChanged(id?: string, change?: KeyChange): void;
   /** Keys were added or removed at runtime. */
   keySetChanged(): void;
   signaturesRemembered(pairs: ReadonlyArray<readonly [string, string]>): void;

@@ -1,14 +1,23 @@
 import { rename, stat } from "node:fs/promises";
 import type { DatabaseSync } from "node:sqlite";
-import type { KeyMemory } from "../keys/key-pool.js";
+import { freshMemory, type KeyChange, type KeyMemory } from "../keys/key-pool.js";
+import { pacificDay } from "../keys/pacific-time.js";
 import type { Logger } from "../observability/logger.js";
 import { readLegacyStateFile } from "../state/legacy-state-file.js";
 import { type KeySet, keyMemorySchema, keySetSchema, type PersistedState } from "../state/persisted-state.js";
 import type { StateSources, StateStore } from "../state/state-store.js";
 import { inTransaction } from "./open-database.js";
+import { SqliteHistoryStore } from "./sqlite-history.js";
 
 /** Key state reaches the database this soon after a change (a crash loses no more). */
 const SAVE_DELAY_MS = 250;
+/**
+ * A key whose only change is its counters (an ordinary success) is written this long after, or with
+ * the next change of its state: with a large pool nearly every request uses another key, and writing
+ * each one's row four times a second cost more than the request. A crash loses nothing of them: the
+ * usage history, written every second, holds the same counts, and `load` takes them from there.
+ */
+const COUNTERS_SAVE_DELAY_MS = 10_000;
 /** Thought signatures kept; the oldest go first (as in the in-memory cache). */
 const MAX_SIGNATURES = 20_000;
 
@@ -21,15 +30,19 @@ const MAX_SIGNATURES = 20_000;
 export class SqliteStateStore implements StateStore {
   private sources: StateSources | undefined;
   private readonly changedKeyIds = new Set<string>();
+  /** Keys whose counters alone changed since they were last written. */
+  private readonly countedKeyIds = new Set<string>();
   private everyKeyChanged = false;
   private keySetDirty = false;
   private pendingSignatures: Array<readonly [string, string]> = [];
   private timer: NodeJS.Timeout | undefined;
+  private countersTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly database: DatabaseSync,
     private readonly logger: Logger,
     private readonly legacyStateFile: string | undefined,
+    private readonly now: () => number = Date.now,
   ) {}
 
   async load(): Promise<PersistedState | undefined> {
@@ -40,6 +53,7 @@ export class SqliteStateStore implements StateStore {
       if (parsed.success) memories[String(row.key_id)] = parsed.data;
       else this.logger.warn({ keyId: row.key_id }, "saved state of a key is unreadable; it starts fresh");
     }
+    await this.countsFromHistory(memories);
     const keySetRow = this.database.prepare("SELECT value FROM meta WHERE name = 'key-set'").get();
     const keySet = keySetSchema.safeParse(parseJson(String(keySetRow?.value ?? "{}")));
     const signatures: Record<string, string> = {};
@@ -65,7 +79,17 @@ export class SqliteStateStore implements StateStore {
     this.sources = sources;
   }
 
-  keyChanged(id?: string): void {
+  keyChanged(id?: string, change: KeyChange = "state"): void {
+    if (id !== undefined && change === "counters") {
+      this.countedKeyIds.add(id);
+      if (this.countersTimer) return;
+      this.countersTimer = setTimeout(() => {
+        this.countersTimer = undefined;
+        this.saveNow(true);
+      }, COUNTERS_SAVE_DELAY_MS);
+      this.countersTimer.unref();
+      return;
+    }
     if (id === undefined) this.everyKeyChanged = true;
     else this.changedKeyIds.add(id);
     this.scheduleSave();
@@ -96,11 +120,11 @@ export class SqliteStateStore implements StateStore {
   }
 
   async flush(): Promise<void> {
-    if (this.timer) {
-      clearTimeout(this.timer);
-      this.timer = undefined;
-    }
-    this.saveNow();
+    clearTimeout(this.timer);
+    clearTimeout(this.countersTimer);
+    this.timer = undefined;
+    this.countersTimer = undefined;
+    this.saveNow(true);
   }
 
   async close(): Promise<void> {
@@ -116,11 +140,18 @@ export class SqliteStateStore implements StateStore {
     this.timer.unref();
   }
 
-  private saveNow(): void {
+  /** Writes what changed; with `withCounters`, the keys whose counters alone changed too. */
+  private saveNow(withCounters = false): void {
     const sources = this.sources;
     if (!sources) return;
     const everyKey = this.everyKeyChanged;
+    if (withCounters) {
+      for (const id of this.countedKeyIds) this.changedKeyIds.add(id);
+      this.countedKeyIds.clear();
+    }
     const keyIds = everyKey ? sources.keyIds() : [...this.changedKeyIds];
+    // A key written now is written whole: its counters need no later write.
+    for (const id of keyIds) this.countedKeyIds.delete(id);
     const keySet = this.keySetDirty ? sources.keySet() : undefined;
     const signatures = this.pendingSignatures;
     this.everyKeyChanged = false;
@@ -143,6 +174,24 @@ export class SqliteStateStore implements StateStore {
       });
     } catch (error) {
       this.logger.warn({ error: (error as Error).message }, "could not save key state");
+    }
+  }
+
+  /**
+   * Each key's counters for today as the usage history has them, where they are ahead of the saved
+   * row (the process stopped before it wrote its counters): requests and tokens count the same
+   * successful attempts in both.
+   */
+  private async countsFromHistory(memories: Record<string, KeyMemory>): Promise<void> {
+    const now = this.now();
+    const day = pacificDay(now);
+    for (const [id, counters] of await new SqliteHistoryStore(this.database).day(day)) {
+      const memory = memories[id] ?? freshMemory(now);
+      memories[id] = memory;
+      if (memory.usage.day !== day) memory.usage = freshMemory(now).usage;
+      memory.usage.requests = Math.max(memory.usage.requests, counters.requests);
+      memory.usage.promptTokens = Math.max(memory.usage.promptTokens, counters.promptTokens);
+      memory.usage.completionTokens = Math.max(memory.usage.completionTokens, counters.completionTokens);
     }
   }
 

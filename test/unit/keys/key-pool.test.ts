@@ -397,3 +397,33 @@ describe("KeyPool key set", () => {
     expect(second.pool.status().map((key) => key.state)).toEqual(["disabled", "cooling", "active"]);
   });
 });
+
+describe("KeyPool changes worth saving", () => {
+  test("an ordinary success changes only counters; a success after a failure or a growing rest changes state", () => {
+    const changes: Array<[string | undefined, string | undefined]> = [];
+    const pool = new KeyPool({ maxFailures: 3, onChange: (id, change) => changes.push([id, change]) });
+    pool.setKeys([{ key: KEYS[0] as string, source: "file" }]);
+    changes.length = 0;
+
+    let lease = acquire(pool);
+    pool.reportSuccess(lease, { promptTokens: 3, completionTokens: 2 });
+    pool.recordTokens(lease.id, { promptTokens: 1, completionTokens: 1 });
+    expect(changes).toEqual([
+      [lease.id, "counters"],
+      [lease.id, "counters"],
+    ]);
+
+    for (const failure of [
+      () => reportVerdict(pool, lease, serverError),
+      () => pool.reportFailure(lease, { kind: "rest_growing", reason: "429 without a delay" }),
+    ]) {
+      changes.length = 0;
+      lease = acquire(pool, "gemini-2.5-flash");
+      failure();
+      changes.length = 0;
+      // The key is described differently after this success (no failures, no growing rest): saved as state.
+      pool.reportSuccess(lease);
+      expect(changes).toEqual([[lease.id, "state"]]);
+    }
+  });
+});
