@@ -425,15 +425,19 @@ export class KeyPool {
     if (!record) return;
     const memory = record.memory;
     const now = this.now();
+    // A key disabled as invalid is never tried by a request; when an operator's check of it succeeds
+    // (the key was fixed on Google's side), it serves again. A key an operator disabled stays so.
+    const revived =
+      memory.disabled?.kind === "failures" || (lease.probe && memory.disabled?.kind === "invalid");
     // A success after failures changes how the key is described, not only its counters.
     const stateChanged =
+      revived ||
       record.probeInFlight ||
-      memory.disabled?.kind === "failures" ||
       memory.failureCount > 0 ||
       memory.unspecifiedRateLimits[lease.model] !== undefined;
     if (stateChanged) this.changed();
     record.probeInFlight = false;
-    if (memory.disabled?.kind === "failures") delete memory.disabled;
+    if (revived) delete memory.disabled;
     memory.failureCount = 0;
     delete memory.unspecifiedRateLimits[lease.model];
     memory.lastUsed = now;

@@ -67,6 +67,23 @@ describe("key checks", () => {
       "…02": "disabled",
       "fake-k…0003": "disabled",
     });
+
+    // CHARLIE's project is reinstated: the next check finds the key valid, and it serves again.
+    harness.fake.setKeyBehavior(CHARLIE, null);
+    const charlie = keys.find((key) => key.key === "fake-k…0003");
+    const again = await postSse(`${harness.url}/admin/keys/check`, { ids: [charlie?.id] });
+    const result = (
+      again.events.find((event) => event.event === "progress")?.json as {
+        result: { verdict: string };
+      }
+    ).result;
+    expect(result.verdict).toBe("valid");
+    const after = await listKeys(harness);
+    expect(after.keys.find((key) => key.key === "fake-k…0003")?.state).toBe("active");
+    // A key an operator disabled stays disabled whatever a check finds.
+    expect((await postJson(`${harness.url}/admin/keys/${charlie?.id}/disable`, {})).status).toBe(200);
+    await postSse(`${harness.url}/admin/keys/check`, { ids: [charlie?.id] });
+    expect((await listKeys(harness)).keys.find((key) => key.key === "fake-k…0003")?.state).toBe("disabled");
   });
 
   test("with a model: one minimal generation per key tells spent quota and a model not offered (limit 0); JSON on request", async () => {
