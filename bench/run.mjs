@@ -468,6 +468,11 @@ async function main() {
     results.largePool = await phase(
       `${LARGE_POOL_KEYS.toLocaleString("en")}-key pool against ${POOL_KEYS} keys, and /status polling`,
       async () => {
+        // Both pools start fresh and are warmed alike: the gateway measured so far has served the
+        // whole run (a full request log, a grown heap), which would weigh on the small pool only.
+        const small = await startGateway(serverScript, gatewayEnvironment("warn", "state-small"), {
+          nodeArguments: gatewayNodeArgumentsOf(),
+        });
         const large = await startGateway(
           serverScript,
           {
@@ -479,14 +484,16 @@ async function main() {
         try {
           await sleep(1000);
           const outcome = { keys: LARGE_POOL_KEYS, idleAtStartMb: rssMb(large.pid), rounds: [], polling: {} };
-          await measureLatencyHrtime(large.target, workloads.small.openai, { seconds: 2, count: 3000 });
+          for (const server of [small, large]) {
+            await measureLatencyHrtime(server.target, workloads.small.openai, { seconds: 2, count: 3000 });
+          }
           // Interleaved, so that other work on the machine weighs on both pools alike.
           for (let round = 0; round < 2; round++) {
             outcome.rounds.push({
               small: await withCpu(
-                gateway.pid,
+                small.pid,
                 measureThroughput(
-                  gateway.target,
+                  small.target,
                   workloads.small.openai,
                   throughputOptions(`tp-pool-${round}`),
                 ),
@@ -502,7 +509,7 @@ async function main() {
             });
           }
           for (const [name, server, state] of [
-            ["small", gateway, "state"],
+            ["small", small, "state-small"],
             ["large", large, "state-large"],
           ]) {
             if (useLoopMonitor) await loopDelaySince(server, loopFile(state));
@@ -525,6 +532,7 @@ async function main() {
           }
           return outcome;
         } finally {
+          await stopProcess(small.child);
           await stopProcess(large.child);
         }
       },
