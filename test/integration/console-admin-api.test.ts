@@ -72,12 +72,8 @@ describe("key checks", () => {
     harness.fake.setKeyBehavior(CHARLIE, null);
     const charlie = keys.find((key) => key.key === "fake-k…0003");
     const again = await postSse(`${harness.url}/admin/keys/check`, { ids: [charlie?.id] });
-    const result = (
-      again.events.find((event) => event.event === "progress")?.json as {
-        result: { verdict: string };
-      }
-    ).result;
-    expect(result.verdict).toBe("valid");
+    const checked = again.events.find((event) => event.event === "progress");
+    expect(checked?.json).toMatchObject({ result: { key: "fake-k…0003", verdict: "valid" } });
     const after = await listKeys(harness);
     expect(after.keys.find((key) => key.key === "fake-k…0003")?.state).toBe("active");
     // A key an operator disabled stays disabled whatever a check finds.

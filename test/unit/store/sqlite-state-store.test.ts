@@ -41,14 +41,11 @@ function openFile(): DatabaseSync {
 async function storeOver(database: DatabaseSync, memories: Map<string, KeyMemory>) {
   const store = new SqliteStateStore(database, logger, undefined, () => NOW);
   await store.load();
-  await store.attach(
-    {
-      memoryJsonOf: (id) => (memories.has(id) ? JSON.stringify(memories.get(id)) : undefined),
-      keyIds: () => [...memories.keys()],
-      keySet: () => ({ addedKeys: [], removedKeyIds: [] }),
-    },
-    { applyKeyMemory: () => {}, applyKeySet: () => {}, applySignatures: () => {} },
-  );
+  await store.attach({
+    memoryJsonOf: (id) => (memories.has(id) ? JSON.stringify(memories.get(id)) : undefined),
+    keyIds: () => [...memories.keys()],
+    keySet: () => ({ addedKeys: [], removedKeyIds: [] }),
+  });
   return store;
 }
 
