@@ -19,7 +19,7 @@ import { Dispatcher } from "./dispatch/dispatch.js";
 import { ChatEngine } from "./engine/chat-engine.js";
 import { createUsageRecorder } from "./engine/usage-recorder.js";
 import { KeyManager } from "./keys/key-manager.js";
-import { KeyPool } from "./keys/key-pool.js";
+import { type KeyChange, KeyPool } from "./keys/key-pool.js";
 import { createLogger, type Logger } from "./observability/logger.js";
 import { Metrics } from "./observability/metrics.js";
 import { currentRequestFacts } from "./observability/request-context.js";
@@ -141,15 +141,15 @@ export async function createGateway(config: Config, overrides: GatewayOverrides 
     ? new redis.backends.RedisStateSync(redis.url, logger)
     : new SqliteStateStore(database, logger, legacyStateFileFor(config.stateFile), now);
   // The console's live feed hears every change of key state, this replica's and (through Redis) the others'.
-  const keyListeners = new Set<(keyId?: string) => void>();
-  const announceKeyChange = (keyId?: string) => {
-    for (const listener of keyListeners) listener(keyId);
+  const keyListeners = new Set<(keyId?: string, change?: KeyChange) => void>();
+  const announceKeyChange = (keyId?: string, change?: KeyChange) => {
+    for (const listener of keyListeners) listener(keyId, change);
   };
   const pool = new KeyPool({
     maxFailures: config.maxFailures,
     onChange: (keyId, change) => {
       store.keyChanged(keyId, change);
-      announceKeyChange(keyId);
+      announceKeyChange(keyId, change);
     },
     now,
   });
@@ -258,7 +258,11 @@ export async function createGateway(config: Config, overrides: GatewayOverrides 
         })
       : undefined;
   if (alertMonitor) {
-    keyListeners.add(() => alertMonitor.poolChanged());
+    // An ordinary success changes no key's usability: the pool is looked at again only when a rest
+    // has ended since (with a large pool, a look at every success cost a scan of it ten times a second).
+    keyListeners.add((_keyId, change) => {
+      if (change !== "counters" || pool.nextRestEnd() <= now()) alertMonitor.poolChanged();
+    });
     alertMonitor.poolChanged();
   }
   const limits = new ClientLimits({ redis: shared, now });
