@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import express, { type Express, type NextFunction, type Request, type Response } from "express";
+import express, { type Express, type NextFunction, type Request, type Response, type Router } from "express";
 import helmet from "helmet";
 import { adminOrConsoleSession, consoleLoginRoutes } from "./console/console-login.js";
 import { consoleRoutes } from "./console/serve-console.js";
@@ -52,6 +52,19 @@ function requestId(request: Request, response: Response, next: NextFunction): vo
   next();
 }
 
+/**
+ * Runs `router` only for paths at or under one of `prefixes` (matched without regard to case, as
+ * Express matches routes), leaving the URL whole for the router's own full paths.
+ */
+function onlyUnder(prefixes: readonly string[], router: Router) {
+  return (request: Request, response: Response, next: NextFunction): void => {
+    const path = request.path.toLowerCase();
+    const under = prefixes.some((prefix) => path === prefix || path.startsWith(`${prefix}/`));
+    if (under) router(request, response, next);
+    else next();
+  };
+}
+
 function notFound(request: Request, _response: Response, next: NextFunction): void {
   next(
     new GatewayError({
@@ -89,19 +102,24 @@ export function createApp(gateway: Gateway): Express {
     }),
   );
 
-  app.use(healthRoutes(gateway.pool));
-  app.use(metricsRoutes(gateway.metrics.registry));
-  app.use(
+  // The operator's routes live in one router that a client request never walks: Express tries each
+  // route of each router in turn, and walking these dozens of routes cost every API request about a
+  // tenth of its CPU (bench/compare.mjs: 335 → 296 µs per request at saturation).
+  const operations = express.Router();
+  app.use(onlyUnder(["/health", "/metrics", "/status", "/admin", "/console"], operations));
+  operations.use(healthRoutes(gateway.pool));
+  operations.use(metricsRoutes(gateway.metrics.registry));
+  operations.use(
     "/status",
     requireAdmin(config.adminToken, { loopbackWithoutToken: false, configuredHost: config.host }),
   );
-  app.use(statusRoutes(gateway.pool));
+  operations.use(statusRoutes(gateway.pool));
   const adminGuard = requireAdmin(config.adminToken, {
     loopbackWithoutToken: true,
     configuredHost: config.host,
   });
   // The console's login; a console session then opens /admin like the token does.
-  app.use(
+  operations.use(
     consoleLoginRoutes({
       adminToken: config.adminToken,
       sessions: gateway.sessions,
@@ -110,8 +128,8 @@ export function createApp(gateway: Gateway): Express {
       logger: gateway.logger,
     }),
   );
-  app.use("/admin", adminOrConsoleSession({ sessions: gateway.sessions, adminGuard }));
-  app.use("/admin", express.json({ limit: "2mb" }));
+  operations.use("/admin", adminOrConsoleSession({ sessions: gateway.sessions, adminGuard }));
+  operations.use("/admin", express.json({ limit: "2mb" }));
   const keyViews = adminKeysRoutes({
     pool: gateway.pool,
     keys: gateway.keys,
@@ -120,8 +138,8 @@ export function createApp(gateway: Gateway): Express {
     logger: gateway.logger,
     sseKeepaliveMs: config.sseKeepaliveMs,
   });
-  app.use(keyViews.router);
-  app.use(
+  operations.use(keyViews.router);
+  operations.use(
     adminActivityRoutes({
       activity: gateway.activity,
       poolCounts: () => gateway.pool.counts(),
@@ -133,10 +151,12 @@ export function createApp(gateway: Gateway): Express {
       logger: gateway.logger,
     }),
   );
-  app.use(adminTokensRoutes({ tokens: gateway.clientTokens, usage: gateway.clientUsage, now: gateway.now }));
-  app.use(adminAlertsRoutes(gateway.alerts));
-  app.use(adminRoutes(gateway));
-  app.use(consoleRoutes({ adminToken: config.adminToken, configuredHost: config.host }));
+  operations.use(
+    adminTokensRoutes({ tokens: gateway.clientTokens, usage: gateway.clientUsage, now: gateway.now }),
+  );
+  operations.use(adminAlertsRoutes(gateway.alerts));
+  operations.use(adminRoutes(gateway));
+  operations.use(consoleRoutes({ adminToken: config.adminToken, configuredHost: config.host }));
 
   // A Gemini SDK left on its default /v1 hears where the native API lives (before the /v1 token check).
   app.use(nativeVersionHintRoutes());
