@@ -59,31 +59,57 @@ afterAll(async () => {
   },
 );
 
-test("./start.sh starts a working gateway, with this machine's own Node.js first on PATH", async () => {
-  const fake = await startFakeGemini({ keys: KEYS });
-  const gateway = await spawnGateway({
-    command: ["bash", join(root, "start.sh")],
-    cwd: folder,
+/** The newcomer's shell: only the system's directories, whose `node` may be too old. */
+const SYSTEM_PATH = "/usr/local/bin:/usr/bin:/bin";
+
+/** `bash <checkout>/start.sh`, run from `cwd` in front of the fake Gemini, with the keys file of `folder`. */
+function runStartSh(options: {
+  checkout: string;
+  cwd: string;
+  path: string;
+  geminiUrl: string;
+  stateFolder: string;
+  startupTimeoutMs: number;
+}) {
+  return spawnGateway({
+    command: ["bash", join(options.checkout, "start.sh")],
+    cwd: options.cwd,
     env: {
-      // Only the system's directories: the newcomer's shell, whose `node` may be too old.
-      PATH: "/usr/local/bin:/usr/bin:/bin",
+      PATH: options.path,
       HOME: process.env.HOME ?? folder,
       HOST: "127.0.0.1",
       KEYS_FILE: join(folder, "keys.txt"),
-      STATE_FILE: join(folder, "data", "state.json"),
-      GEMINI_BASE_URL: fake.url,
+      STATE_FILE: join(options.stateFolder, "state.json"),
+      GEMINI_BASE_URL: options.geminiUrl,
       WATCH_KEYS_FILE: "false",
       SHUTDOWN_TIMEOUT_MS: "2000",
     },
+    startupTimeoutMs: options.startupTimeoutMs,
+  });
+}
+
+/** A chat request answers 200 with the fake Gemini's echo of it. */
+async function expectAChatAnswer(gatewayUrl: string): Promise<void> {
+  const answer = await postJson(`${gatewayUrl}/v1/chat/completions`, {
+    model: "gemini-2.5-flash",
+    messages: [{ role: "user", content: "hello from a fresh clone" }],
+  });
+  expect(answer.status).toBe(200);
+  expect(answer.json.choices[0].message.content).toContain("hello from a fresh clone");
+}
+
+test("./start.sh starts a working gateway, with this machine's own Node.js first on PATH", async () => {
+  const fake = await startFakeGemini({ keys: KEYS });
+  const gateway = await runStartSh({
+    checkout: root,
+    cwd: folder,
+    path: SYSTEM_PATH,
+    geminiUrl: fake.url,
+    stateFolder: join(folder, "data"),
     startupTimeoutMs: 180_000,
   });
   try {
-    const answer = await postJson(`${gateway.url}/v1/chat/completions`, {
-      model: "gemini-2.5-flash",
-      messages: [{ role: "user", content: "hello from a fresh clone" }],
-    });
-    expect(answer.status).toBe(200);
-    expect(answer.json.choices[0].message.content).toContain("hello from a fresh clone");
+    await expectAChatAnswer(gateway.url);
   } finally {
     const outcome = await gateway.stop();
     await fake.close();
@@ -146,33 +172,19 @@ function consoleAssetPaths(html: string): string[] {
     expect(existsSync(join(clone, "dist"))).toBe(false);
     const fake = await startFakeGemini({ keys: KEYS });
     const started = Date.now();
-    const gateway = await spawnGateway({
-      command: ["bash", join(clone, "start.sh")],
+    const gateway = await runStartSh({
+      checkout: clone,
       cwd: clone,
-      env: {
-        // The newcomer's shell: the system's directories only (whose `node` may be too old), and this
-        // very Node last, for a machine whose Node is old and that has no .tools/ to lend the clone.
-        PATH: `/usr/local/bin:/usr/bin:/bin:${dirname(process.execPath)}`,
-        HOME: process.env.HOME ?? folder,
-        HOST: "127.0.0.1",
-        KEYS_FILE: join(folder, "keys.txt"),
-        STATE_FILE: join(folder, "clone-data", "state.json"),
-        GEMINI_BASE_URL: fake.url,
-        WATCH_KEYS_FILE: "false",
-        SHUTDOWN_TIMEOUT_MS: "2000",
-      },
+      // This very Node last, for a machine whose Node is old and that has no .tools/ to lend the clone.
+      path: `${SYSTEM_PATH}:${dirname(process.execPath)}`,
+      geminiUrl: fake.url,
+      stateFolder: join(folder, "clone-data"),
       // A whole tsc build and a Vite build on a busy machine.
       startupTimeoutMs: 300_000,
     });
     console.info(`newcomer-start: the fresh clone built and answered /health in ${Date.now() - started} ms`);
     try {
-      const answer = await postJson(`${gateway.url}/v1/chat/completions`, {
-        model: "gemini-2.5-flash",
-        messages: [{ role: "user", content: "hello from a fresh clone" }],
-      });
-      expect(answer.status).toBe(200);
-      expect(answer.json.choices[0].message.content).toContain("hello from a fresh clone");
-
+      await expectAChatAnswer(gateway.url);
       const page = await request(`${gateway.url}/console`, { token: null });
       expect(page.status).toBe(200);
       expect(page.headers.get("content-type")).toMatch(/^text\/html/);
