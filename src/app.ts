@@ -145,6 +145,7 @@ export function createApp(gateway: Gateway): Express {
       poolCounts: () => gateway.pool.counts(),
       keyViews: keyViews.viewsOf,
       onKeyChange: (listener) => gateway.onKeyChange(listener),
+      onTokenChange: (listener) => gateway.clientTokens.onChange(listener),
       historyDays: config.historyDays,
       sseKeepaliveMs: config.sseKeepaliveMs,
       now: gateway.now,

@@ -14,6 +14,8 @@ export interface AdminActivityServices {
   keyViews: (ids: readonly string[]) => Promise<unknown[]>;
   /** Subscribes to key changes (an id, or none when many changed); answers the unsubscribe. */
   onKeyChange: (listener: (keyId?: string) => void) => () => void;
+  /** Subscribes to client token changes, here or on another replica (a name, or none when many changed). */
+  onTokenChange: (listener: (name?: string) => void) => () => void;
   historyDays: number;
   sseKeepaliveMs: number;
   now: () => number;
@@ -49,8 +51,8 @@ const requestsQuery = z.object({
   cursor: z.coerce.number().int().min(1).optional(),
 });
 
-/** A live pool event goes out at most this often, whatever the number of changes. */
-const POOL_EVENT_INTERVAL_MS = 1_000;
+/** A live pool or tokens event goes out at most this often, whatever the number of changes. */
+const CHANGE_EVENT_INTERVAL_MS = 1_000;
 /** Request events written per second at most on one feed; beyond it they are sampled. */
 const MAX_REQUEST_EVENTS_PER_SECOND = 50;
 
@@ -62,6 +64,31 @@ function statusFilters(text: string | undefined): StatusFilter[] | undefined {
     }
     return { exact: Number(part) };
   });
+}
+
+/**
+ * Gathers changes (of one thing each, or of many at once) and hands them on together, at most once per
+ * CHANGE_EVENT_INTERVAL_MS: a burst of changes is one event, not a flood.
+ */
+function gatherChanges(flush: (changed: string[] | "many") => unknown) {
+  const changed = new Set<string>();
+  let many = false;
+  let timer: NodeJS.Timeout | undefined;
+  const send = () => {
+    timer = undefined;
+    const ids = many ? "many" : [...changed];
+    changed.clear();
+    many = false;
+    void flush(ids);
+  };
+  return {
+    add: (id?: string) => {
+      if (id === undefined) many = true;
+      else changed.add(id);
+      timer ??= setTimeout(send, CHANGE_EVENT_INTERVAL_MS);
+    },
+    stop: () => clearTimeout(timer),
+  };
 }
 
 /** The console's usage history, request log and live feed. */
@@ -139,20 +166,12 @@ export function adminActivityRoutes(services: AdminActivityServices): Router {
     send("pool", { counts: services.poolCounts() });
 
     // Key changes are gathered and sent at most once a second, as one event.
-    const changed = new Set<string>();
-    let everyKey = false;
-    let timer: NodeJS.Timeout | undefined;
-    const flushPool = async () => {
-      timer = undefined;
-      const ids = [...changed];
-      changed.clear();
-      const many = everyKey;
-      everyKey = false;
+    const keyChanges = gatherChanges(async (ids) => {
       try {
         send("pool", {
           counts: services.poolCounts(),
-          ...(many ? { full: true } : {}),
-          keys: many ? [] : await services.keyViews(ids),
+          ...(ids === "many" ? { full: true } : {}),
+          keys: ids === "many" ? [] : await services.keyViews(ids),
         });
       } catch (error) {
         services.logger.warn(
@@ -160,12 +179,13 @@ export function adminActivityRoutes(services: AdminActivityServices): Router {
           "live feed: could not describe changed keys",
         );
       }
-    };
-    const stopKeys = services.onKeyChange((keyId) => {
-      if (keyId === undefined) everyKey = true;
-      else changed.add(keyId);
-      timer ??= setTimeout(() => void flushPool(), POOL_EVENT_INTERVAL_MS);
     });
+    const stopKeys = services.onKeyChange(keyChanges.add);
+    // Token changes likewise; the event names the token (never its secret or hash), or none when many changed.
+    const tokenChanges = gatherChanges((names) =>
+      send("tokens", names !== "many" && names.length === 1 ? { name: names[0] } : {}),
+    );
+    const stopTokens = services.onTokenChange(tokenChanges.add);
 
     let secondStartedAt = 0;
     let sentThisSecond = 0;
@@ -184,9 +204,11 @@ export function adminActivityRoutes(services: AdminActivityServices): Router {
     }, services.sseKeepaliveMs);
     request.once("close", () => {
       stopKeys();
+      stopTokens();
       stopRequests();
       clearInterval(keepalive);
-      clearTimeout(timer);
+      keyChanges.stop();
+      tokenChanges.stop();
     });
   });
 

@@ -3,7 +3,8 @@
  * a client token in the form, copy its secret (shown once), use it against /v1/chat/completions and
  * watch its use appear without a reload, change a limit (a wrong one is refused inline) and see the
  * client refused at it, revoke it and see the client get 401, delete it. A token of CLIENT_TOKENS_FILE
- * is listed as read-only. Screenshots land in test-artifacts/console/.
+ * is listed as read-only; a token created and revoked through the admin API (curl, another tab) shows on
+ * the open page by itself. Screenshots land in test-artifacts/console/.
  */
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -229,6 +230,37 @@ if (!chromiumInstalled) {
     await row("ci-agent").getByText("只读：请在 CLIENT_TOKENS_FILE 中修改并重启。").waitFor();
     await screenshot("15-tokens-zh");
     await page.getByLabel("语言").selectOption("en");
+  }, 60_000);
+
+  test("a token created, then revoked, through the admin API elsewhere shows on the open page without a reload or any request", async () => {
+    await row("ci-agent").waitFor();
+    // A mark on this very document: a reload would take it away.
+    await page.evaluate("window.stillTheSamePage = true");
+    const created = await request(`${server.url}/admin/tokens`, {
+      token: ADMIN_TOKEN,
+      body: { name: "from-curl", limits: { requestsPerDay: 5 } },
+    });
+    expect(created.status).toBe(201);
+    const arrived = row("from-curl");
+    await arrived.locator('.badge[data-state="active"]').waitFor();
+    expect((await arrived.getByTestId("token-requests-today").innerText()).trim()).toBe("0 / 5 (0%)");
+
+    const revoked = await request(`${server.url}/admin/tokens/from-curl/revoke`, {
+      method: "POST",
+      token: ADMIN_TOKEN,
+    });
+    expect(revoked.status).toBe(200);
+    await arrived.locator('.badge[data-state="revoked"]').waitFor();
+    expect(await page.evaluate("window.stillTheSamePage")).toBe(true);
+    expect(await page.content()).not.toContain(created.json.secret);
+    // No request of a client token (what made the page reload before) happened meanwhile.
+    const log = await request(`${server.url}/admin/requests?limit=500`, { token: ADMIN_TOKEN });
+    const tokenRequests = (log.json.rows as Array<{ time: string; clientToken: string | null }>).filter(
+      (entry) => entry.clientToken !== null,
+    );
+    for (const entry of tokenRequests) {
+      expect(Date.parse(entry.time)).toBeLessThan(Date.parse(created.json.token.createdAt));
+    }
   }, 60_000);
 
   test("no script error and nothing refused by the Content-Security-Policy along the way", () => {

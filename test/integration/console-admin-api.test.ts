@@ -1,13 +1,14 @@
 /**
  * The console's admin API on the real gateway (in-process) in front of the fake Gemini: key checks
  * with their verdicts and what they do to the pool, a pasted import with labels, bulk actions, the
- * request log and usage history fed by real requests, and the console's login.
+ * request log and usage history fed by real requests, the live feed, and the console's login.
  */
+import { hashClientTokenSecret } from "../../src/clients/client-token-secret.js";
 import { geminiErrors } from "../fake-gemini/index.js";
 import { type Harness, startHarness } from "../support/gateway-harness.js";
 import { postJson, request } from "../support/http.js";
 import { eventually } from "../support/poll.js";
-import { postSse } from "../support/sse.js";
+import { followSse, postSse } from "../support/sse.js";
 
 const ALPHA = "fake-key-alpha-0001";
 const BRAVO = "fake-key-bravo-0002";
@@ -284,40 +285,19 @@ describe("request log and usage history", () => {
 
   test("the live feed pushes a pool event when a key starts resting, and a request event per request", async () => {
     harness = await startHarness({ keys: [ALPHA, BRAVO] });
-    const controller = new AbortController();
-    const events: Array<{ event: string; data: unknown }> = [];
-    const response = await fetch(`${harness.url}/admin/events`, { signal: controller.signal });
-    expect(response.headers.get("content-type")).toMatch(/^text\/event-stream/);
-    const reading = (async () => {
-      const { createSseReader } = await import("../support/sse.js");
-      const decoder = new TextDecoder();
-      let buffer = "";
-      try {
-        for await (const bytes of response.body ?? []) {
-          buffer += decoder.decode(bytes, { stream: true });
-          const reader = createSseReader();
-          reader.feed(buffer);
-          const stream = reader.end();
-          events.splice(
-            0,
-            events.length,
-            ...stream.events.map((event) => ({ event: event.event ?? "", data: event.json })),
-          );
-        }
-      } catch {
-        // Aborted at the end of the test.
-      }
-    })();
+    const feed = await followSse(`${harness.url}/admin/events`);
+    expect(feed.headers.get("content-type")).toMatch(/^text\/event-stream/);
+    const events = () => feed.events.map((event) => ({ event: event.event ?? "", data: event.json }));
     try {
       await eventually(() =>
-        expect(events[0]).toMatchObject({ event: "pool", data: { counts: { active: 2 } } }),
+        expect(events()[0]).toMatchObject({ event: "pool", data: { counts: { active: 2 } } }),
       );
       harness.fake.enqueue(geminiErrors.rateLimitPerMinute({ model: "gemini-2.5-flash", retryDelay: 30 }), {
         key: ALPHA,
       });
       expect((await postJson(`${harness.url}/v1/chat/completions`, chat())).status).toBe(200);
       await eventually(() => {
-        const cooling = events.find(
+        const cooling = events().find(
           (event) =>
             event.event === "pool" &&
             (event.data as { keys?: KeyView[] }).keys?.some(
@@ -325,13 +305,53 @@ describe("request log and usage history", () => {
             ),
         );
         expect(cooling).toBeDefined();
-        expect(events.some((event) => event.event === "request")).toBe(true);
+        expect(events().some((event) => event.event === "request")).toBe(true);
       });
-      const requestEvent = events.find((event) => event.event === "request")?.data;
+      const requestEvent = events().find((event) => event.event === "request")?.data;
       expect(requestEvent).toMatchObject({ route: "/v1/chat/completions", status: 200, attempts: 2 });
     } finally {
-      controller.abort();
-      await reading;
+      await feed.stop();
+    }
+  });
+
+  test("the live feed pushes a tokens event when a token is created, revoked or deleted through the admin API, never its secret", async () => {
+    harness = await startHarness({ keys: [ALPHA] });
+    const feed = await followSse(`${harness.url}/admin/events`);
+    const tokenEvents = () =>
+      feed.events.filter((event) => event.event === "tokens").map((event) => event.json);
+    try {
+      await eventually(() => expect(feed.events[0]?.event).toBe("pool"));
+      expect(tokenEvents()).toEqual([]);
+
+      const created = await request(`${harness.url}/admin/tokens`, { body: { name: "team-a" } });
+      expect(created.status).toBe(201);
+      const secret = created.json.secret as string;
+      await eventually(() => expect(tokenEvents()).toEqual([{ name: "team-a" }]));
+
+      expect((await request(`${harness.url}/admin/tokens/team-a/revoke`, { method: "POST" })).status).toBe(
+        200,
+      );
+      await eventually(() => expect(tokenEvents()).toEqual([{ name: "team-a" }, { name: "team-a" }]));
+      expect((await request(`${harness.url}/admin/tokens/team-a`, { method: "DELETE" })).status).toBe(204);
+      await eventually(() => expect(tokenEvents()).toHaveLength(3));
+
+      // A burst of changes is gathered into an event or two saying "several", not one per token.
+      const burst = await Promise.all(
+        ["b1", "b2", "b3", "b4", "b5"].map((name) =>
+          request(`${harness.url}/admin/tokens`, { body: { name } }),
+        ),
+      );
+      expect(burst.map((answer) => answer.status)).toEqual([201, 201, 201, 201, 201]);
+      await eventually(() => expect(tokenEvents().slice(3)).toContainEqual({}));
+      expect(tokenEvents().length - 3).toBeLessThanOrEqual(2);
+
+      // Nothing of a secret reaches the feed: neither the secret nor its hash.
+      for (const shown of [secret, ...burst.map((answer) => answer.json.secret as string)]) {
+        expect(feed.text).not.toContain(shown);
+        expect(feed.text).not.toContain(hashClientTokenSecret(shown));
+      }
+    } finally {
+      await feed.stop();
     }
   });
 });

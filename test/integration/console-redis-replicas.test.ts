@@ -1,6 +1,7 @@
 /**
  * Two replicas sharing one real redis-server: each one's console shows the same usage history and
- * labels, and a console login on one replica is known to the other (behind a load balancer).
+ * labels, a console login on one replica is known to the other (behind a load balancer), and a client
+ * token changed on one is pushed on the other's live feed.
  */
 import { startFakeGemini } from "../fake-gemini/index.js";
 import type { FakeGemini } from "../fake-gemini/types.js";
@@ -8,6 +9,7 @@ import { type Harness, startHarness, TEST_KEYS } from "../support/gateway-harnes
 import { postJson, request } from "../support/http.js";
 import { eventually } from "../support/poll.js";
 import { describeWithRedis, type RunningRedis, startRedis } from "../support/redis-server.js";
+import { followSse } from "../support/sse.js";
 
 const chat = { model: "gemini-2.5-flash", messages: [{ role: "user", content: "Say hi" }] };
 
@@ -93,5 +95,36 @@ describeWithRedis("the console with two replicas sharing Redis", () => {
     expect((await request(`${replicaB.url}/admin/keys`, { token: null, headers: { cookie } })).status).toBe(
       200,
     );
+  });
+
+  test("a token created or revoked on one replica is pushed on the other's live feed, and its console lists it", async () => {
+    const feedOfB = await followSse(`${replicaB.url}/admin/events`, { token: "admin-secret" });
+    const tokenEvents = () => feedOfB.events.filter((event) => event.event === "tokens");
+    try {
+      await eventually(() => expect(feedOfB.events[0]?.event).toBe("pool"));
+      const created = await request(`${replicaA.url}/admin/tokens`, {
+        body: { name: "shared-team" },
+        token: "admin-secret",
+      });
+      expect(created.status).toBe(201);
+      await eventually(() => expect(tokenEvents()).toHaveLength(1));
+      const listed = (await request(`${replicaB.url}/admin/tokens`, { token: "admin-secret" })).json as {
+        tokens: Array<{ name: string; state: string }>;
+      };
+      expect(listed.tokens).toEqual([expect.objectContaining({ name: "shared-team", state: "active" })]);
+
+      const revoked = await request(`${replicaA.url}/admin/tokens/shared-team/revoke`, {
+        method: "POST",
+        token: "admin-secret",
+      });
+      expect(revoked.status).toBe(200);
+      await eventually(() => expect(tokenEvents()).toHaveLength(2));
+      const after = (await request(`${replicaB.url}/admin/tokens/shared-team`, { token: "admin-secret" }))
+        .json;
+      expect(after.state).toBe("revoked");
+      expect(feedOfB.text).not.toContain(created.json.secret);
+    } finally {
+      await feedOfB.stop();
+    }
   });
 });

@@ -4,8 +4,9 @@
  * pieces. It stands on eventsource-parser, the parser the AI SDK reads streams with, so a stream that
  * parses here parses for that client. Protocol checkers (openai-chat-stream.ts and friends) build on it.
  */
+import { get } from "node:http";
 import { createParser } from "eventsource-parser";
-import { type HttpAnswer, type HttpRequest, open, parseJson } from "./http.js";
+import { type HttpAnswer, type HttpRequest, open, parseJson, requestHeaders } from "./http.js";
 
 /** One dispatched event. */
 export interface SseEvent {
@@ -115,4 +116,65 @@ export function postSse(
   options: Omit<HttpRequest, "body" | "headers"> = {},
 ): Promise<SseAnswer> {
   return requestSse(url, { ...options, method: options.method ?? "POST", body, headers });
+}
+
+/** An endless stream (a live feed) being read as it arrives. */
+export interface FollowedSse {
+  status: number;
+  headers: Headers;
+  /** The events so far (grows as more arrive). */
+  readonly events: SseEvent[];
+  /** The whole body so far, as received. */
+  readonly text: string;
+  /** Closes the connection and waits for the reading to end. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Opens a stream that never ends by itself (e.g. `/admin/events`) and reads it until `stop()`. It goes
+ * through node:http on a connection of its own, which `stop()` destroys: the server sees the client
+ * leave at once (an aborted fetch may leave its socket open, holding up the server's shutdown).
+ */
+export function followSse(
+  url: string,
+  options: Omit<HttpRequest, "body" | "method" | "timeoutMs"> = {},
+): Promise<FollowedSse> {
+  return new Promise((resolve, reject) => {
+    const reader = createSseReader();
+    let text = "";
+    let ended: () => void = () => {};
+    const finished = new Promise<void>((resolveEnd) => {
+      ended = resolveEnd;
+    });
+    const outgoing = get(url, { headers: requestHeaders(options), agent: false }, (response) => {
+      response.setEncoding("utf8");
+      response.on("data", (piece: string) => {
+        text += piece;
+        reader.feed(piece);
+      });
+      response.on("close", ended);
+      response.on("error", () => {
+        // Stopped.
+      });
+      const headers = new Headers();
+      for (const [name, value] of Object.entries(response.headers)) {
+        if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(", ") : value);
+      }
+      resolve({
+        status: response.statusCode ?? 0,
+        headers,
+        get events() {
+          return reader.end().events;
+        },
+        get text() {
+          return text;
+        },
+        async stop() {
+          outgoing.destroy();
+          await finished;
+        },
+      });
+    });
+    outgoing.on("error", reject);
+  });
 }

@@ -1,15 +1,16 @@
 /**
- * The one connection to `/admin/events`: the server pushes pool changes and finished requests; the
- * console never polls. EventSource reconnects by itself after a dropped connection, but gives up for
- * good when the server refuses it (an HTTP error, e.g. 401 once the session is gone): then the owner
+ * The one connection to `/admin/events`: the server pushes pool changes, finished requests and client
+ * token changes; the console never polls. EventSource reconnects by itself after a dropped connection,
+ * but gives up for good when the server refuses it (an HTTP error, e.g. 401 once the session is gone): then the owner
  * of the session is told, a few seconds later, to find out why and connect again.
  */
-import type { LogRow, PoolEvent } from "./types.js";
+import type { LogRow, PoolEvent, TokensEvent } from "./types.js";
 
 type Listener<Payload> = (payload: Payload) => void;
 
 const poolListeners = new Set<Listener<PoolEvent>>();
 const requestListeners = new Set<Listener<LogRow>>();
+const tokensListeners = new Set<Listener<TokensEvent>>();
 const connectionListeners = new Set<Listener<boolean>>();
 let source: EventSource | undefined;
 let whenRefused: () => void = () => {};
@@ -48,6 +49,10 @@ export function connectLiveEvents(): void {
     const payload = parse<LogRow>(event);
     if (payload) for (const listener of requestListeners) listener(payload);
   });
+  opened.addEventListener("tokens", (event) => {
+    const payload = parse<TokensEvent>(event);
+    if (payload) for (const listener of tokensListeners) listener(payload);
+  });
 }
 
 export function disconnectLiveEvents(): void {
@@ -62,4 +67,5 @@ function subscribe<Payload>(listeners: Set<Listener<Payload>>, listener: Listene
 
 export const onPoolEvent = (listener: Listener<PoolEvent>) => subscribe(poolListeners, listener);
 export const onRequestEvent = (listener: Listener<LogRow>) => subscribe(requestListeners, listener);
+export const onTokensEvent = (listener: Listener<TokensEvent>) => subscribe(tokensListeners, listener);
 export const onConnectionChange = (listener: Listener<boolean>) => subscribe(connectionListeners, listener);

@@ -163,6 +163,11 @@ export interface PoolEvent {
   keys?: PoolKey[];
 }
 
+/** Client tokens changed: the one named, or several (no name). */
+export interface TokensEvent {
+  name?: string;
+}
+
 /** Why a client token is refused, or "active" (see /admin/tokens). */
 export type ClientTokenState = "active" | "disabled" | "revoked" | "expired";
 

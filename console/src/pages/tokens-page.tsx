@@ -1,12 +1,13 @@
 /**
  * Tokens: the named client tokens (grt_…) that share the pool, each with its models and limits, and
  * today's use against them. A new token's secret is shown here once, as the gateway answers it once.
- * The list follows the server's pushed request events of client tokens, as the other pages follow
- * theirs: a finished request of any token reloads it (at most once a second).
+ * The list follows the server's pushed events, as the other pages follow theirs: a token created,
+ * changed, revoked or deleted anywhere (another tab, the admin API, another replica) reloads it, and so
+ * does a finished request of any token (at most once a second).
  */
 import { useEffect, useRef, useState } from "preact/hooks";
 import { callApi } from "../api/admin-client.js";
-import { onRequestEvent } from "../api/live-events.js";
+import { onRequestEvent, onTokensEvent } from "../api/live-events.js";
 import type { ClientTokenView, CreatedClientToken } from "../api/types.js";
 import { useAction } from "../components/use-action.js";
 import { currentValue, useAsync } from "../components/use-async.js";
@@ -121,8 +122,11 @@ export function TokensPage() {
         reload();
       }, RELOAD_AT_MOST_EVERY_MS);
     });
+    // The gateway gathers token changes into one event a second already: reload at once.
+    const unsubscribeTokens = onTokensEvent(() => reload());
     return () => {
       unsubscribe();
+      unsubscribeTokens();
       clearTimeout(pending.current);
       pending.current = undefined;
     };
