@@ -338,6 +338,16 @@ async function texts(locator: Locator): Promise<string[]> {
         );
       expect(await texts(headers)).toEqual(days.map(label));
       await page.getByText("Days are Pacific days").first().waitFor();
+      // Over 30 days the charts are per Pacific day: the latest point is labelled with today's Pacific date.
+      await page.getByRole("button", { name: "30 days" }).click();
+      const chart = page.getByTestId("chart-requests");
+      await chart.locator("canvas").waitFor();
+      const plot = chart.locator(".u-over");
+      const box = await plot.boundingBox();
+      if (!box) throw new Error("the 30-day chart has no plot area");
+      await plot.hover({ position: { x: box.width - 1, y: box.height / 2 } });
+      const time = (await texts(chart.locator(".u-legend .u-series").first().locator(".u-value")))[0];
+      expect(pacificToday).toContain(time);
     } finally {
       await cdp.send("Emulation.setTimezoneOverride", { timezoneId: "" });
       await cdp.detach();
