@@ -27,7 +27,7 @@ function pacificOffsetHours(instant: number): number {
 }
 
 /** The wall clock in Los Angeles at `instant`, as a Date whose UTC fields read that clock. */
-function pacificClock(instant: number): Date {
+export function pacificClock(instant: number): Date {
   return new Date(instant + pacificOffsetHours(instant) * HOUR_MS);
 }
 
@@ -45,15 +45,35 @@ export function pacificDay(instant: number): string {
   return cachedDay;
 }
 
+/** The instant at which it is 00:00 in Los Angeles on the calendar day that starts at UTC `date` (a UTC midnight). */
+function pacificMidnightOf(date: number): number {
+  // 00:00 in Los Angeles is 07:00 or 08:00 UTC of the same date; the offset changes at 09:00 or 10:00
+  // UTC, never between, so exactly one of the two reads 00:00 on a Los Angeles clock.
+  const candidate = date + 8 * HOUR_MS;
+  return pacificOffsetHours(candidate) === -8 ? candidate : date + 7 * HOUR_MS;
+}
+
+let cachedDayStart = Number.NaN;
+let cachedDayEnd = Number.NaN;
+
+/**
+ * The instant of the midnight in Los Angeles that starts the Pacific day holding `instant`: the start
+ * of that day's quota, and of its bucket in the usage history. A day lasts 23 hours when daylight
+ * saving starts and 25 when it ends; since Los Angeles is a whole number of hours from UTC, every
+ * UTC hour lies within one Pacific day.
+ */
+export function pacificDayStart(instant: number): number {
+  // The history folds thousands of rows of the same few days: remember the last day.
+  if (instant >= cachedDayStart && instant < cachedDayEnd) return cachedDayStart;
+  const clock = pacificClock(instant);
+  const date = Date.UTC(clock.getUTCFullYear(), clock.getUTCMonth(), clock.getUTCDate());
+  cachedDayStart = pacificMidnightOf(date);
+  cachedDayEnd = pacificMidnightOf(date + DAY_MS);
+  return cachedDayStart;
+}
+
 /** The first instant after `instant` at which it is 00:00 in Los Angeles. */
 export function nextPacificMidnight(instant: number): number {
   const clock = pacificClock(instant);
-  // Midnight of the next day is 07:00 or 08:00 UTC, depending on daylight saving at that moment.
-  const nextDay = Date.UTC(clock.getUTCFullYear(), clock.getUTCMonth(), clock.getUTCDate() + 1);
-  for (const offsetHours of [8, 7]) {
-    const candidate = nextDay + offsetHours * HOUR_MS;
-    if (pacificOffsetHours(candidate) === -offsetHours && candidate > instant) return candidate;
-  }
-  // Unreachable for America/Los_Angeles; fall back to 24 hours rather than never.
-  return instant + DAY_MS;
+  return pacificMidnightOf(Date.UTC(clock.getUTCFullYear(), clock.getUTCMonth(), clock.getUTCDate() + 1));
 }

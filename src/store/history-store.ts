@@ -1,6 +1,8 @@
-import type { HistoryEntry } from "./history-buffer.js";
+import { pacificDayStart } from "../keys/pacific-time.js";
+import { type HistoryEntry, HOUR_MS } from "./history-buffer.js";
 import type { UsageCounters } from "./usage-counters.js";
 
+/** Buckets of one hour, or of one Pacific day (midnight to midnight in Los Angeles, 23 to 25 hours). */
 export type HistoryGrouping = "hour" | "day";
 /** How buckets are split: the whole pool, per model, or per key. */
 export type HistorySplit = "none" | "model" | "key";
@@ -16,7 +18,7 @@ export interface HistoryQuery {
 }
 
 export interface HistoryBucket {
-  /** The bucket's first instant (epoch milliseconds; days are UTC days). */
+  /** The bucket's first instant (epoch milliseconds): its hour's, or its Pacific day's (see `bucketStart`). */
   time: number;
   model?: string;
   keyId?: string;
@@ -48,6 +50,14 @@ export interface HistoryAnswer {
 
 /** At most this many buckets in one answer: 5,000 keys by day over a week, for instance. */
 export const MAX_HISTORY_BUCKETS = 50_000;
+
+/**
+ * The first instant of the bucket that holds `instant`: its hour, or its Pacific day, the day Gemini's
+ * daily quotas count (so "per day" agrees with "today" and with the quota). Both stores bucket by it.
+ */
+export function bucketStart(groupBy: HistoryGrouping, instant: number): number {
+  return groupBy === "day" ? pacificDayStart(instant) : Math.floor(instant / HOUR_MS) * HOUR_MS;
+}
 
 /**
  * Where usage history lives: the embedded database, or Redis when replicas share it. Writes come in

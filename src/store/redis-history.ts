@@ -3,6 +3,7 @@ import { type HistoryEntry, HOUR_MS } from "./history-buffer.js";
 import {
   type AvailabilityBucket,
   type AvailabilitySample,
+  bucketStart,
   type HistoryAnswer,
   type HistoryBucket,
   type HistoryQuery,
@@ -74,7 +75,6 @@ export class RedisHistoryStore implements HistoryStore {
     const hours: number[] = [];
     for (let hour = fromHour; hour <= toHour; hour++) hours.push(hour);
     const perKey = query.by === "key" || query.keyId !== undefined;
-    const spanHours = query.groupBy === "day" ? 24 : 1;
 
     const pipeline = this.client.pipeline();
     for (const hour of hours) pipeline.hgetall(`${PREFIX}${perKey ? "h" : "m"}:${hour}`);
@@ -84,7 +84,7 @@ export class RedisHistoryStore implements HistoryStore {
     const buckets = new Map<string, HistoryBucket>();
     hours.forEach((hour, index) => {
       const fields = asHash(results[index]?.[1]);
-      const time = Math.floor(hour / spanHours) * spanHours * HOUR_MS;
+      const time = bucketStart(query.groupBy, hour * HOUR_MS);
       for (const [field, value] of Object.entries(fields)) {
         const parts = field.split("\t");
         const [keyId, model, column] = perKey ? parts : [undefined, parts[0], parts[1]];
@@ -112,7 +112,7 @@ export class RedisHistoryStore implements HistoryStore {
     const availability = new Map<number, { minimum: number; sum: number; count: number; total: number }>();
     hours.forEach((hour, index) => {
       const fields = asHash(results[hours.length + index]?.[1]);
-      const time = Math.floor(hour / spanHours) * spanHours * HOUR_MS;
+      const time = bucketStart(query.groupBy, hour * HOUR_MS);
       for (const value of Object.values(fields)) {
         const [available, total] = value.split("/").map(Number);
         if (available === undefined || total === undefined || Number.isNaN(available)) continue;

@@ -1,5 +1,5 @@
 import type { DatabaseSync, SQLInputValue, StatementSync } from "node:sqlite";
-import { pacificDay } from "../keys/pacific-time.js";
+import { pacificDay, pacificDayStart } from "../keys/pacific-time.js";
 import { type HistoryEntry, HOUR_MS } from "./history-buffer.js";
 import {
   type AvailabilitySample,
@@ -22,6 +22,13 @@ import { countersFromColumns, countersToColumns, type UsageCounters } from "./us
 const PRUNE_SLICE = 1_000;
 const MINUTE_MS = 60_000;
 
+/**
+ * `pacific_day_start(epoch milliseconds)`: `pacificDayStart` as an SQL function, so that the database
+ * groups hours into Pacific days itself (and the answer's LIMIT still counts buckets, not hours) while
+ * the rule of daylight saving stays in one place.
+ */
+const PACIFIC_DAY_START = "pacific_day_start";
+
 const SUMS = COUNTER_COLUMNS.map((column) => `SUM(${column}) AS ${column}`).join(", ");
 
 type Row = Record<string, unknown>;
@@ -36,6 +43,9 @@ export class SqliteHistoryStore implements HistoryStore {
   private readonly selectDay: StatementSync;
 
   constructor(private readonly database: DatabaseSync) {
+    database.function(PACIFIC_DAY_START, { deterministic: true }, (instant) =>
+      pacificDayStart(Number(instant)),
+    );
     this.upsertHourly = database.prepare(UPSERT_USAGE_HOURLY);
     this.upsertModels = database.prepare(UPSERT_USAGE_HOURLY_MODELS);
     this.upsertDaily = database.prepare(UPSERT_USAGE_DAILY_KEYS);
@@ -61,7 +71,11 @@ export class SqliteHistoryStore implements HistoryStore {
   }
 
   async query(query: HistoryQuery): Promise<HistoryAnswer> {
-    const spanHours = query.groupBy === "day" ? 24 : 1;
+    // The bucket's first instant in milliseconds, as `bucketStart` gives it, of a column counted in `unitMs`.
+    const bucket = (column: string, unitMs: number) =>
+      query.groupBy === "day"
+        ? `${PACIFIC_DAY_START}(${column} * ${unitMs})`
+        : `(${column} * ${unitMs} / ${HOUR_MS}) * ${HOUR_MS}`;
     const perKey = query.by === "key" || query.keyId !== undefined;
     const table = perKey ? "usage_hourly" : "usage_hourly_models";
     const conditions = ["hour >= ?", "hour <= ?"];
@@ -77,7 +91,7 @@ export class SqliteHistoryStore implements HistoryStore {
     const split = query.by === "model" ? ["model"] : query.by === "key" ? ["key_id"] : [];
     const rows = this.database
       .prepare(
-        `SELECT (hour / ${spanHours}) * ${spanHours} AS bucket${split.map((column) => `, ${column}`).join("")}, ${SUMS}
+        `SELECT ${bucket("hour", HOUR_MS)} AS bucket${split.map((column) => `, ${column}`).join("")}, ${SUMS}
          FROM ${table} WHERE ${conditions.join(" AND ")}
          GROUP BY bucket${split.map((column) => `, ${column}`).join("")}
          ORDER BY bucket${split.map((column) => `, ${column}`).join("")} LIMIT ${MAX_HISTORY_BUCKETS + 1}`,
@@ -86,7 +100,7 @@ export class SqliteHistoryStore implements HistoryStore {
     const truncated = rows.length > MAX_HISTORY_BUCKETS;
     const buckets = rows.slice(0, MAX_HISTORY_BUCKETS).map((row): HistoryBucket => {
       const bucket: HistoryBucket = {
-        time: numberOf(row, "bucket") * HOUR_MS,
+        time: numberOf(row, "bucket"),
         counters: countersFromColumns((column) => numberOf(row, column)),
       };
       if (query.by === "model") bucket.model = String(row.model);
@@ -94,17 +108,16 @@ export class SqliteHistoryStore implements HistoryStore {
       return bucket;
     });
 
-    const spanMinutes = spanHours * 60;
     const availability = (
       this.database
         .prepare(
-          `SELECT (minute / ${spanMinutes}) * ${spanMinutes} AS bucket, MIN(available) AS available,
+          `SELECT ${bucket("minute", MINUTE_MS)} AS bucket, MIN(available) AS available,
            AVG(available) AS average, MAX(total) AS total
            FROM availability WHERE minute >= ? AND minute < ? GROUP BY bucket ORDER BY bucket`,
         )
         .all(Math.floor(query.from / HOUR_MS) * 60, (Math.floor(query.to / HOUR_MS) + 1) * 60) as Row[]
     ).map((row) => ({
-      time: numberOf(row, "bucket") * MINUTE_MS,
+      time: numberOf(row, "bucket"),
       available: numberOf(row, "available"),
       availableAverage: Math.round(numberOf(row, "average") * 10) / 10,
       total: numberOf(row, "total"),

@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Locator, Page } from "playwright-core";
+import { pacificDay } from "../../src/keys/pacific-time.js";
 import { geminiErrors, startFakeGemini } from "../fake-gemini/index.js";
 import type { FakeGemini } from "../fake-gemini/types.js";
 import { type BuiltServer, startBuiltServer } from "../support/built-server.js";
@@ -281,6 +282,7 @@ async function texts(locator: Locator): Promise<string[]> {
   }, 60_000);
 
   test("usage charts and per-day totals come from the stored history, also after a restart", async () => {
+    const startedAt = Date.now();
     for (let index = 0; index < 3; index++) {
       expect((await chat(server.url, "gemini-2.5-flash", `flash ${index}`)).status).toBe(200);
     }
@@ -314,6 +316,42 @@ async function texts(locator: Locator): Promise<string[]> {
       await screenshot(page, name);
     };
     await checkUsage("07-usage");
+
+    // The per-day columns are Pacific days (Gemini's quota day), headed by their Pacific date even in a
+    // browser in Tokyo, where it is already the next day for most of the Pacific day.
+    const cdp = await browser.context.newCDPSession(page);
+    await cdp.send("Emulation.setTimezoneOverride", { timezoneId: "Asia/Tokyo" });
+    try {
+      await page.getByRole("link", { name: "Pool" }).click();
+      await page.getByRole("link", { name: "Usage" }).click();
+      const headers = page.getByTestId("per-day-table").locator("thead th[title]");
+      await headers.first().waitFor();
+      const pacificToday = [pacificDay(startedAt), pacificDay(Date.now())];
+      const days = await headers.evaluateAll((cells) =>
+        cells.map((cell) => cell.getAttribute("title") ?? ""),
+      );
+      expect(days.length).toBeGreaterThan(0);
+      expect(days.filter((day) => !pacificToday.includes(day))).toEqual([]);
+      const label = (day: string) =>
+        new Intl.DateTimeFormat("en-US", { month: "short", day: "numeric", timeZone: "UTC" }).format(
+          new Date(`${day}T00:00:00Z`),
+        );
+      expect(await texts(headers)).toEqual(days.map(label));
+      await page.getByText("Days are Pacific days").first().waitFor();
+      // Over 30 days the charts are per Pacific day: the latest point is labelled with today's Pacific date.
+      await page.getByRole("button", { name: "30 days" }).click();
+      const chart = page.getByTestId("chart-requests");
+      await chart.locator("canvas").waitFor();
+      const plot = chart.locator(".u-over");
+      const box = await plot.boundingBox();
+      if (!box) throw new Error("the 30-day chart has no plot area");
+      await plot.hover({ position: { x: box.width - 1, y: box.height / 2 } });
+      const time = (await texts(chart.locator(".u-legend .u-series").first().locator(".u-value")))[0];
+      expect(pacificToday).toContain(time);
+    } finally {
+      await cdp.send("Emulation.setTimezoneOverride", { timezoneId: "" });
+      await cdp.detach();
+    }
 
     await server.stop();
     server = await startServer();

@@ -5,6 +5,7 @@
 import { useEffect, useRef } from "preact/hooks";
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
+import { pacificClock, pacificDay } from "../../../src/keys/pacific-time.js";
 import { formatCompact } from "../i18n/format.js";
 import { locale } from "../i18n/language.js";
 import { activeTheme } from "../state/theme.js";
@@ -19,6 +20,11 @@ export interface TimeChartProps {
   period?: readonly [number, number];
   /** Fill under the first line (a quantity such as available keys, against the total). */
   filled?: boolean;
+  /**
+   * The times are Pacific days' starts: the axis reads Los Angeles' calendar and each point is labelled
+   * with its Pacific date, whatever the browser's time zone (else the browser's own clock).
+   */
+  pacificDays?: boolean;
   testId: string;
 }
 
@@ -36,16 +42,37 @@ const PALETTE = [
 ];
 const HEIGHT = 240;
 
+/** A Date whose local fields read the Los Angeles clock at `seconds`: uPlot's way to draw in a zone. */
+function losAngelesDate(seconds: number): Date {
+  const clock = pacificClock(seconds * 1000);
+  return new Date(
+    clock.getUTCFullYear(),
+    clock.getUTCMonth(),
+    clock.getUTCDate(),
+    clock.getUTCHours(),
+    clock.getUTCMinutes(),
+    clock.getUTCSeconds(),
+  );
+}
+
 function cssColour(name: string): string {
   return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || "#888";
 }
 
-export function TimeChart({ title, times, series, period, filled = false, testId }: TimeChartProps) {
+export function TimeChart({
+  title,
+  times,
+  series,
+  period,
+  filled = false,
+  pacificDays = false,
+  testId,
+}: TimeChartProps) {
   const box = useRef<HTMLDivElement>(null);
   const theme = activeTheme();
   const language = locale();
   // The page rebuilds its arrays on each render: redraw only when what they hold changed.
-  const dataKey = JSON.stringify([times, series, period]);
+  const dataKey = JSON.stringify([times, series, period, pacificDays]);
 
   useEffect(() => {
     const target = box.current;
@@ -56,6 +83,7 @@ export function TimeChart({ title, times, series, period, filled = false, testId
     const options: uPlot.Options = {
       width: Math.max(target.clientWidth, 280),
       height: HEIGHT,
+      ...(pacificDays ? { tzDate: losAngelesDate } : {}),
       // Counts start at zero, so that a small change does not look like a cliff.
       scales: {
         x: { time: true, ...(period ? { range: [period[0] / 1000, period[1] / 1000] } : {}) },
@@ -66,7 +94,9 @@ export function TimeChart({ title, times, series, period, filled = false, testId
         { ...axis, size: 56, values: (_chart, splits) => splits.map((value) => formatCompact(value)) },
       ],
       series: [
-        {},
+        pacificDays
+          ? { value: (_chart, seconds) => (seconds == null ? "" : pacificDay(seconds * 1000)) }
+          : {},
         ...series.map((entry, index) => {
           const colour = PALETTE[index % PALETTE.length] ?? "#888";
           return {

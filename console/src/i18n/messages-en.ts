@@ -89,7 +89,9 @@ export const english = {
   "usage.other": "other",
   "usage.unknown": "unknown",
   "usage.noData": "No requests in this period yet.",
-  "usage.perDay.title": "Requests per key and day (last 7 days)",
+  "usage.perDay.title": "Requests per key and Pacific day (last 7 days)",
+  "usage.pacificDays":
+    "Days are Pacific days, from midnight to midnight in Los Angeles: when Gemini's daily quotas reset.",
   "usage.perDay.key": "Key id",
   "usage.perDay.total": "Total",
   "usage.perDay.tokens": "{tokens} tokens",

@@ -3,6 +3,9 @@
  * axis, with quiet hours as zero. Past `limit` lines, the smallest are summed into one "other" line so
  * a pool of hundreds of keys still gives a readable chart.
  */
+// The gateway's own rule of the Pacific day (a few lines, no Node API): the console's day buckets must
+// start exactly where the gateway's do, whatever the browser's time zone.
+import { nextPacificMidnight, pacificDay, pacificDayStart } from "../../../src/keys/pacific-time.js";
 import type { History, HistoryBucket } from "../api/types.js";
 import type { ChartSeries } from "../components/chart-series.js";
 
@@ -11,20 +14,27 @@ export interface AlignedSeries {
   series: ChartSeries[];
 }
 
-const BUCKET_MS = { hour: 3_600_000, day: 86_400_000 } as const;
+const HOUR_MS = 3_600_000;
 
 /**
  * Every bucket's start in the period, so that hours without requests draw as zero rather than as a
- * gap. The gateway's buckets start on whole hours and whole days (UTC), as these do.
+ * gap. The gateway's buckets start on whole hours, or at midnight Pacific (days of 23 to 25 hours,
+ * when Gemini's daily quotas reset), as these do.
  */
 export function bucketAxis(history: Pick<History, "from" | "to" | "groupBy">): number[] {
-  const step = BUCKET_MS[history.groupBy] ?? BUCKET_MS.hour;
   const from = Date.parse(history.from);
   const to = Date.parse(history.to);
   if (Number.isNaN(from) || Number.isNaN(to) || to < from) return [];
+  const days = history.groupBy === "day";
   const times: number[] = [];
-  for (let time = Math.floor(from / step) * step; time <= to; time += step) times.push(time);
+  let time = days ? pacificDayStart(from) : Math.floor(from / HOUR_MS) * HOUR_MS;
+  for (; time <= to; time = days ? nextPacificMidnight(time) : time + HOUR_MS) times.push(time);
   return times;
+}
+
+/** The Pacific date (`YYYY-MM-DD`) of a day bucket's start, whatever the browser's time zone. */
+export function pacificDate(time: number | string): string {
+  return pacificDay(typeof time === "string" ? Date.parse(time) : time);
 }
 
 export function alignSeries(

@@ -1,10 +1,13 @@
-/** How much each key served per day, the busiest keys first: the history by key and day, as a table. */
+/**
+ * How much each key served per Pacific day (when Gemini's daily quotas reset), the busiest keys first:
+ * the history by key and day, as a table.
+ */
 import { callApi, queryString } from "../api/admin-client.js";
 import type { History } from "../api/types.js";
 import { currentValue, useAsync } from "../components/use-async.js";
 import { formatCompact, formatNumber } from "../i18n/format.js";
 import { locale, t } from "../i18n/language.js";
-import { bucketTokens } from "./history-series.js";
+import { bucketTokens, pacificDate } from "./history-series.js";
 
 const DAYS = 7;
 const ROWS = 50;
@@ -13,10 +16,6 @@ interface KeyDays {
   keyId: string;
   perDay: Map<string, { requests: number; tokens: number }>;
   requests: number;
-}
-
-function dayOf(iso: string): string {
-  return iso.slice(0, 10);
 }
 
 export function KeysPerDayTable() {
@@ -31,7 +30,7 @@ export function KeysPerDayTable() {
   const history = currentValue(state);
   if (!history) return null;
 
-  const days = [...new Set(history.buckets.map((bucket) => dayOf(bucket.time)))].sort();
+  const days = [...new Set(history.buckets.map((bucket) => pacificDate(bucket.time)))].sort();
   const keys = new Map<string, KeyDays>();
   for (const bucket of history.buckets) {
     const keyId = bucket.keyId ?? t("usage.unknown");
@@ -40,7 +39,7 @@ export function KeysPerDayTable() {
       entry = { keyId, perDay: new Map(), requests: 0 };
       keys.set(keyId, entry);
     }
-    const day = dayOf(bucket.time);
+    const day = pacificDate(bucket.time);
     const cell = entry.perDay.get(day) ?? { requests: 0, tokens: 0 };
     cell.requests += bucket.requests;
     cell.tokens += bucketTokens(bucket);
@@ -48,11 +47,13 @@ export function KeysPerDayTable() {
     entry.requests += bucket.requests;
   }
   const ranked = [...keys.values()].sort((left, right) => right.requests - left.requests);
+  // A Pacific date, read as a calendar date (the same in every time zone).
   const dayLabel = new Intl.DateTimeFormat(locale(), { month: "short", day: "numeric", timeZone: "UTC" });
 
   return (
     <section aria-labelledby="per-day-title">
       <h2 id="per-day-title">{t("usage.perDay.title")}</h2>
+      <p class="muted">{t("usage.pacificDays")}</p>
       {ranked.length === 0 ? (
         <p class="empty">{t("usage.noData")}</p>
       ) : (
@@ -61,7 +62,7 @@ export function KeysPerDayTable() {
             <tr>
               <th>{t("usage.perDay.key")}</th>
               {days.map((day) => (
-                <th key={day} class="number">
+                <th key={day} class="number" title={day}>
                   {dayLabel.format(new Date(`${day}T00:00:00Z`))}
                 </th>
               ))}

@@ -1,5 +1,5 @@
 /**
- * Usage: requests and tokens per hour (or day) by model or by key, available keys over time, failures
+ * Usage: requests and tokens per hour (or Pacific day) by model or by key, available keys over time, failures
  * by kind, and each key's work per day, all from the gateway's stored history (it survives restarts).
  */
 import { useState } from "preact/hooks";
@@ -102,6 +102,7 @@ export function UsagePage() {
           </button>
         </fieldset>
       </div>
+      {RANGES[range].groupBy === "day" && <p class="muted">{t("usage.pacificDays")}</p>}
       {failure && <p class="error">{failure}</p>}
       <div class="charts">
         {requests?.times.length ? (
@@ -109,6 +110,7 @@ export function UsagePage() {
             testId="chart-requests"
             title={t("usage.chart.requests")}
             period={periodOf(detail)}
+            pacificDays={detail?.groupBy === "day"}
             {...requests}
           />
         ) : (
@@ -119,6 +121,7 @@ export function UsagePage() {
             testId="chart-tokens"
             title={t("usage.chart.tokens")}
             period={periodOf(detail)}
+            pacificDays={detail?.groupBy === "day"}
             {...tokens}
           />
         ) : null}
@@ -127,6 +130,7 @@ export function UsagePage() {
             testId="chart-availability"
             title={t("usage.chart.availability")}
             period={periodOf(totals)}
+            pacificDays={totals?.groupBy === "day"}
             times={availability.map((sample) => Date.parse(sample.time))}
             series={[
               {
@@ -144,6 +148,7 @@ export function UsagePage() {
             testId="chart-failures"
             title={t("usage.chart.failures")}
             period={periodOf(totals)}
+            pacificDays={totals?.groupBy === "day"}
             times={failureTimes}
             series={failures.map((entry) => ({
               label: t(`failure.${entry.kind}`),

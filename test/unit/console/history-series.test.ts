@@ -1,6 +1,11 @@
 /** The Usage page's chart lines, from the history buckets the gateway answers. */
 import type { HistoryBucket } from "../../../console/src/api/types.js";
-import { alignSeries, bucketAxis, bucketTokens } from "../../../console/src/pages/history-series.js";
+import {
+  alignSeries,
+  bucketAxis,
+  bucketTokens,
+  pacificDate,
+} from "../../../console/src/pages/history-series.js";
 
 function bucket(time: string, model: string, requests: number): HistoryBucket {
   return {
@@ -84,13 +89,26 @@ describe("alignSeries", () => {
   });
 });
 
-test("the axis of a period in days starts at midnight UTC, as the gateway's day buckets", () => {
-  expect(
-    bucketAxis({ from: "2026-11-28T15:00:00.000Z", to: "2026-11-30T01:00:00.000Z", groupBy: "day" }).map(
-      (time) => new Date(time).toISOString(),
-    ),
-  ).toEqual(["2026-11-28T00:00:00.000Z", "2026-11-29T00:00:00.000Z", "2026-11-30T00:00:00.000Z"]);
+test("the axis of a period in days steps from midnight Pacific to midnight Pacific, as the gateway's day buckets", () => {
+  const axis = (from: string, to: string) =>
+    bucketAxis({ from, to, groupBy: "day" }).map((time) => new Date(time).toISOString());
+  // 15:00 UTC on the 28th is 07:00 PST: that day started at 08:00 UTC.
+  expect(axis("2026-11-28T15:00:00.000Z", "2026-11-30T01:00:00.000Z")).toEqual([
+    "2026-11-28T08:00:00.000Z",
+    "2026-11-29T08:00:00.000Z",
+  ]);
+  // Across the end of daylight saving (2026-11-01 lasts 25 hours).
+  expect(axis("2026-10-31T12:00:00.000Z", "2026-11-02T12:00:00.000Z")).toEqual([
+    "2026-10-31T07:00:00.000Z",
+    "2026-11-01T07:00:00.000Z",
+    "2026-11-02T08:00:00.000Z",
+  ]);
   expect(bucketAxis({ from: "later", to: "2026-11-30T01:00:00.000Z", groupBy: "day" })).toEqual([]);
+});
+
+test("a day bucket is labelled with its Pacific date", () => {
+  expect(pacificDate("2026-11-30T08:00:00.000Z")).toBe("2026-11-30");
+  expect(pacificDate(Date.parse("2026-07-05T07:00:00.000Z"))).toBe("2026-07-05");
 });
 
 test("a bucket's tokens are prompt, completion and reasoning (cached tokens are part of the prompt)", () => {

@@ -1,4 +1,4 @@
-import { nextPacificMidnight, pacificDay } from "../../../src/keys/pacific-time.js";
+import { nextPacificMidnight, pacificDay, pacificDayStart } from "../../../src/keys/pacific-time.js";
 
 describe("nextPacificMidnight", () => {
   test.each([
@@ -31,6 +31,36 @@ describe("pacificDay", () => {
   });
 });
 
+describe("pacificDayStart", () => {
+  const iso = (instant: number) => new Date(instant).toISOString();
+  test.each([
+    // 05:00 UTC is still the evening before in Los Angeles (21:00 PST).
+    ["2026-11-30T05:00:00Z", "2026-11-29T08:00:00.000Z"],
+    ["2026-11-30T08:00:00Z", "2026-11-30T08:00:00.000Z"],
+    ["2026-07-05T06:59:59Z", "2026-07-04T07:00:00.000Z"],
+    ["2026-07-05T07:00:00Z", "2026-07-05T07:00:00.000Z"],
+    // 2026-03-08, daylight saving starts: the day starts at 00:00 PST and its last hour at 23:00 PDT.
+    ["2026-03-08T08:00:00Z", "2026-03-08T08:00:00.000Z"],
+    ["2026-03-09T06:59:00Z", "2026-03-08T08:00:00.000Z"],
+    ["2026-03-09T07:00:00Z", "2026-03-09T07:00:00.000Z"],
+    // 2026-11-01, daylight saving ends: the day starts at 00:00 PDT and its last hour at 23:00 PST.
+    ["2026-11-01T07:00:00Z", "2026-11-01T07:00:00.000Z"],
+    ["2026-11-02T07:59:00Z", "2026-11-01T07:00:00.000Z"],
+    ["2026-11-02T08:00:00Z", "2026-11-02T08:00:00.000Z"],
+  ])("the Pacific day holding %s starts at %s", (instant, expected) => {
+    expect(iso(pacificDayStart(Date.parse(instant)))).toBe(expected);
+  });
+
+  test("a day lasts 23 hours when daylight saving starts, 25 when it ends, else 24", () => {
+    const hours = (day: string) => {
+      const start = pacificDayStart(Date.parse(`${day}T12:00:00Z`));
+      return (nextPacificMidnight(start) - start) / 3_600_000;
+    };
+    expect([hours("2026-03-07"), hours("2026-03-08"), hours("2026-03-09")]).toEqual([24, 23, 24]);
+    expect([hours("2026-10-31"), hours("2026-11-01"), hours("2026-11-02")]).toEqual([24, 25, 24]);
+  });
+});
+
 describe("the hand-written Los Angeles rule", () => {
   // ICU's zone data, which the module itself avoids loading (8 MB), is the reference here.
   const icu = new Intl.DateTimeFormat("en-CA", {
@@ -46,12 +76,21 @@ describe("the hand-written Los Angeles rule", () => {
     return { day: `${parts.year}-${parts.month}-${parts.day}`, hour: Number(parts.hour) };
   };
 
-  test("agrees with ICU on the day for every hour of 2007-2040, and on every midnight", () => {
+  test("agrees with ICU on the day and its start for every hour of 2007-2040, and on every midnight", () => {
     const hourMs = 3_600_000;
     const disagreements: string[] = [];
     for (let instant = Date.UTC(2007, 0, 1, 0, 30); instant < Date.UTC(2041, 0, 1); instant += hourMs) {
       const expected = icuDayAndHour(instant);
       if (pacificDay(instant) !== expected.day) disagreements.push(`${new Date(instant).toISOString()} day`);
+      const start = pacificDayStart(instant);
+      const startClock = icuDayAndHour(start);
+      if (
+        startClock.day !== expected.day ||
+        startClock.hour !== 0 ||
+        icuDayAndHour(start - 1).day === expected.day
+      ) {
+        disagreements.push(`${new Date(instant).toISOString()} day start`);
+      }
       if (expected.hour === 0) {
         // The previous hour's next midnight is this hour's start.
         const midnight = instant - 30 * 60_000;
