@@ -176,8 +176,11 @@ export class ClientTokens {
   private async reload(): Promise<void> {
     try {
       const tokens = await this.options.store.load();
-      // The periodic re-read finds nothing new most of the time: then nobody is told.
-      if (JSON.stringify(tokens) === JSON.stringify([...this.stored.values()])) return;
+      // The periodic re-read finds nothing new most of the time: then nobody is told. Compared in name
+      // order: a store may list them in any order (a large Redis hash does), which is no change.
+      const inNameOrder = (list: readonly ClientToken[]) =>
+        JSON.stringify([...list].sort((first, second) => (first.name < second.name ? -1 : 1)));
+      if (inNameOrder(tokens) === inNameOrder([...this.stored.values()])) return;
       this.stored = new Map(tokens.map((token) => [token.name, token]));
       this.rebuild();
       this.announce();
