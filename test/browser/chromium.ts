@@ -35,6 +35,8 @@ export interface LaunchOptions {
 
 export interface RunningBrowser {
   context: BrowserContext;
+  /** The browser's first tab, waiting up to 20 s for what a test looks for. */
+  page: Page;
   close(): Promise<void>;
 }
 
@@ -49,8 +51,11 @@ export async function launchChromium(options: LaunchOptions = {}): Promise<Runni
     colorScheme: options.colorScheme ?? "light",
     timeout: 60_000,
   });
+  const page = context.pages()[0] ?? (await context.newPage());
+  page.setDefaultTimeout(20_000);
   return {
     context,
+    page,
     async close() {
       await context.close();
       await rm(profile, { recursive: true, force: true });

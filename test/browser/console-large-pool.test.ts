@@ -33,8 +33,7 @@ if (!chromiumInstalled) {
     fake = await startFakeGemini();
     server = await startBuiltServer({ geminiBaseUrl: fake.url, keys: keyLines });
     browser = await launchChromium();
-    page = browser.context.pages()[0] ?? (await browser.context.newPage());
-    page.setDefaultTimeout(20_000);
+    page = browser.page;
   }, 120_000);
 
   afterAll(async () => {

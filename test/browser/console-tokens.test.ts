@@ -72,8 +72,7 @@ if (!chromiumInstalled) {
     });
     browser = await launchChromium({ locale: "en-US" });
     await browser.context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: server.url });
-    page = browser.context.pages()[0] ?? (await browser.context.newPage());
-    page.setDefaultTimeout(20_000);
+    page = browser.page;
     pageProblems = watchPageProblems(page);
 
     await page.goto(`${server.url}/console`);

@@ -102,8 +102,7 @@ async function texts(locator: Locator): Promise<string[]> {
     folder = await mkdtemp(join(tmpdir(), "gemini-rotator-console-"));
     server = await startServer();
     browser = await launchChromium({ locale: "en-US" });
-    page = browser.context.pages()[0] ?? (await browser.context.newPage());
-    page.setDefaultTimeout(20_000);
+    page = browser.page;
     pageProblems = watchPageProblems(page);
   }, 120_000);
 
@@ -341,12 +340,19 @@ async function texts(locator: Locator): Promise<string[]> {
       // Over 30 days the charts are per Pacific day: the latest point is labelled with today's Pacific date.
       await page.getByRole("button", { name: "30 days" }).click();
       const chart = page.getByTestId("chart-requests");
-      await chart.locator("canvas").waitFor();
-      const plot = chart.locator(".u-over");
-      const box = await plot.boundingBox();
-      if (!box) throw new Error("the 30-day chart has no plot area");
-      await plot.hover({ position: { x: box.width - 1, y: box.height / 2 } });
-      const time = (await texts(chart.locator(".u-legend .u-series").first().locator(".u-value")))[0];
+      // The chart is drawn anew for the new range (the old one may still be there a moment): hover the
+      // latest point until the legend reads a date, as only the day chart labels its points.
+      const time = await waitFor(
+        async () => {
+          const plot = chart.locator(".u-over");
+          const box = await plot.boundingBox();
+          if (!box) return undefined;
+          await plot.hover({ position: { x: box.width - 1, y: box.height / 2 } });
+          const value = (await texts(chart.locator(".u-legend .u-series").first().locator(".u-value")))[0];
+          return value && /^\d{4}-\d{2}-\d{2}$/.test(value) ? value : undefined;
+        },
+        { what: "the 30-day chart's label of its latest point" },
+      );
       expect(pacificToday).toContain(time);
     } finally {
       await cdp.send("Emulation.setTimezoneOverride", { timezoneId: "" });
@@ -407,7 +413,7 @@ async function texts(locator: Locator): Promise<string[]> {
   test("a browser that prefers Chinese opens the console in Chinese", async () => {
     const chinese = await launchChromium({ locale: "zh-CN" });
     try {
-      const tab = chinese.context.pages()[0] ?? (await chinese.context.newPage());
+      const tab = chinese.page;
       await tab.goto(`${server.url}/console`);
       await tab.getByRole("heading", { name: "gemini-rotator 控制台" }).waitFor({ timeout: 20_000 });
       await tab.getByLabel("管理令牌").waitFor();
